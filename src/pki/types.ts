@@ -46,6 +46,36 @@ export interface CertInfo {
   signatureAlgorithm: string;
   selfSigned: boolean;
   version: number;
+  /** Parsed name constraints (present when hasNameConstraints). */
+  nameConstraints?: NameConstraintsInfo;
+  /** DER of the SubjectPublicKeyInfo. */
+  spkiDer?: Buffer;
+  /** OID of the certificate's signature algorithm (signatureAlgorithm holds Go's name for it). */
+  signatureAlgorithmOid?: string;
+  /** DER of the tbsCertificate (the signed bytes). */
+  tbsDer?: Buffer;
+  /** Content of the subjectAltName extension (Go compares it in alreadyInChain and walks it for name constraints). */
+  rawSANValue?: Buffer;
+}
+
+export interface IPRange {
+  ip: Buffer;
+  mask: Buffer;
+}
+
+/** Name constraints as Go 1.19 reads them (parser.go parseNameConstraintsExtension). */
+export interface NameConstraintsInfo {
+  critical: boolean;
+  permittedDNS: string[];
+  excludedDNS: string[];
+  permittedIP: IPRange[];
+  excludedIP: IPRange[];
+  permittedEmail: string[];
+  excludedEmail: string[];
+  permittedURI: string[];
+  excludedURI: string[];
+  /** Constraint types Go does not understand (e.g. directoryName): Go marks the extension unhandled. */
+  hasUnhandledTypes: boolean;
 }
 
 /** Reason codes of a verification. The first group maps 1:1 to `probe` reasons. */
