@@ -1,0 +1,177 @@
+/**
+ * A Machine Config Server endpoint on loopback: TLS on the secure port serving exactly the
+ * chain it is given, an optional plain-HTTP twin (the 22624 listener), the real handler, klog
+ * lines, and fault switches. The served certificate changes only through `reload()`: the real
+ * MCS before 4.19 loads it once, so a new cert needs a pod restart, which `reload()` models.
+ */
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { randomBytes } from 'node:crypto';
+import { handleMcsRequest, type HandlerSettings } from './handler.js';
+import type { PoolContent } from './ignition-config.js';
+import { KlogSink } from './klog.js';
+import { assertLoopback } from './loopback.js';
+
+export interface McsTlsMaterial {
+  /** PEM certificates, leaf first, sent exactly as given. */
+  certChainPem: string;
+  keyPem: string;
+}
+
+/** Ways to break the endpoint on purpose (tests, demo, scenarios). All switchable at runtime. */
+export interface McsFaults {
+  /** Answer every /config request with this HTTP status and an empty body (e.g. 404, 500). */
+  configStatus?: number;
+  /** Speak plain HTTP on the TLS port (a misrouted VIP or a proxy in the way). */
+  plainHttpOnSecurePort?: boolean;
+  /** Accept TCP connections on the secure port and never answer (a black hole, for timeouts). */
+  silentOnSecurePort?: boolean;
+}
+
+export interface McsEndpointOptions {
+  /** Loopback IP literal to bind (127.0.0.0/8 or ::1); anything else is refused. */
+  host: string;
+  /** Secure (TLS) port; 0 picks a free one. */
+  port?: number;
+  tls: McsTlsMaterial;
+  /** Port for the plain-HTTP twin (0 = free port); omitted = no twin. */
+  insecurePort?: number;
+  /** Pools that exist (default master and worker); other pools get the real 500. */
+  pools?: string[];
+  /** Highest spec 3 minor served (3.5 at MCO HEAD). */
+  maxSpec3Minor?: number;
+  /** Content of the served configs; defaults derive from the bound address. */
+  content?: Partial<PoolContent>;
+  faults?: McsFaults;
+  /** Called with each klog line as it is written (lines are also kept, see `logLines()`). */
+  onLogLine?: (line: string) => void;
+}
+
+export interface McsEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly insecurePort?: number;
+  /** `https://host:port`, IPv6 in brackets. */
+  readonly baseUrl: string;
+  configUrl(pool?: string): string;
+  /** The chain currently served, as given. */
+  servedChainPem(): string;
+  /** Loads new TLS material (a pod restart with a new secret); new handshakes use it. */
+  reload(tls: McsTlsMaterial): void;
+  setFaults(faults: McsFaults): void;
+  logLines(): string[];
+  logText(): string;
+  /** Destroys every open socket and stops listening. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+function listen(server: NetServer, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ port, host, exclusive: true }, () => {
+      server.off('error', reject);
+      const address = server.address();
+      resolve(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+function closeServer(server: NetServer): Promise<void> {
+  return new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+}
+
+export async function startMcsEndpoint(options: McsEndpointOptions): Promise<McsEndpoint> {
+  assertLoopback(options.host);
+  const host = options.host;
+  const hostInUrl = host.includes(':') ? `[${host}]` : host;
+  const log = new KlogSink(options.onLogLine);
+  let tls = options.tls;
+  let faults: McsFaults = { ...options.faults };
+  const settings: HandlerSettings = {
+    pools: new Set(options.pools ?? ['master', 'worker']),
+    maxSpec3Minor: options.maxSpec3Minor ?? 5,
+    content: {
+      apiServerInternalUrl: options.content?.apiServerInternalUrl ?? `https://${hostInUrl}:6443`,
+      bootstrapToken: options.content?.bootstrapToken ?? randomBytes(32).toString('base64url'),
+      kubeApiServerCaPem: options.content?.kubeApiServerCaPem ?? options.tls.certChainPem,
+    },
+  };
+  const handler = (
+    req: Parameters<typeof handleMcsRequest>[0],
+    res: Parameters<typeof handleMcsRequest>[1],
+  ) => {
+    handleMcsRequest(req, res, { ...settings, forcedConfigStatus: faults.configStatus }, log);
+  };
+
+  // HTTP/1.1 only, TLS 1.2+, like the Go server (no h2 in ALPN).
+  const https: HttpsServer = createHttpsServer(
+    { cert: tls.certChainPem, key: tls.keyPem, minVersion: 'TLSv1.2', ALPNProtocols: ['http/1.1'] },
+    handler,
+  );
+  const plainOnSecure: HttpServer = createHttpServer(handler);
+  const insecureHttp: HttpServer = createHttpServer(handler);
+  // Handshake failures are the client's business (it logs them); keep the server quiet and alive.
+  https.on('tlsClientError', () => {});
+
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket): void => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+    socket.on('error', () => {});
+  };
+
+  // One TCP listener for the secure port decides per connection who speaks, so faults can change live.
+  const secure = createNetServer((socket) => {
+    track(socket);
+    if (faults.silentOnSecurePort) return; // hold the connection open, answer nothing
+    if (faults.plainHttpOnSecurePort) plainOnSecure.emit('connection', socket);
+    else https.emit('connection', socket);
+  });
+  const insecure = createNetServer((socket) => {
+    track(socket);
+    insecureHttp.emit('connection', socket);
+  });
+
+  const listeners: NetServer[] = [];
+  const close = async (): Promise<void> => {
+    for (const socket of sockets) socket.destroy();
+    sockets.clear();
+    await Promise.all(listeners.map(closeServer));
+  };
+
+  try {
+    const port = await listen(secure, options.port ?? 0, host);
+    listeners.push(secure);
+    // klog prints the Go Addr, which has no host (":22623").
+    log.write('I', 'api.go:65', `Launching server on :${port}`);
+    let insecurePort: number | undefined;
+    if (options.insecurePort !== undefined) {
+      insecurePort = await listen(insecure, options.insecurePort, host);
+      listeners.push(insecure);
+      log.write('I', 'api.go:65', `Launching server on :${insecurePort}`);
+    }
+    const baseUrl = `https://${hostInUrl}:${port}`;
+    return {
+      host,
+      port,
+      insecurePort,
+      baseUrl,
+      configUrl: (pool = 'worker') => `${baseUrl}/config/${pool}`,
+      servedChainPem: () => tls.certChainPem,
+      reload(next: McsTlsMaterial) {
+        https.setSecureContext({ cert: next.certChainPem, key: next.keyPem, minVersion: 'TLSv1.2' });
+        tls = next;
+      },
+      setFaults(next: McsFaults) {
+        faults = { ...next };
+      },
+      logLines: () => log.all(),
+      logText: () => log.text(),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
