@@ -1,0 +1,299 @@
+/**
+ * What Ignition logs when its config fetch fails, and which root cause each message points to.
+ * Messages are Go error strings (net/http, crypto/x509, net) as Ignition 2.14 prints them
+ * (see test/fixtures/ignition-logs); newer Go wraps x509 errors in `tls: failed to verify
+ * certificate: `, so matchers look for the `x509: ...` substring, never the whole line.
+ */
+import type { CauseId } from '../diagnosis/causes.js';
+
+export interface Signature {
+  /** Stable id of the message shape, e.g. "x509-expired". */
+  id: string;
+  /** What the message says, in words. */
+  title: string;
+  cause: CauseId;
+  /** What else it can mean, or what decides it. */
+  note?: string;
+}
+
+export type Classified =
+  | { kind: 'failure'; signature: Signature; url?: string; evidence: Record<string, string> }
+  | { kind: 'final'; reason: string; signature?: Signature }
+  | { kind: 'success'; text: string }
+  | { kind: 'attempt'; url: string }
+  | { kind: 'unclassified'; url?: string; text: string };
+
+interface Matcher {
+  signature: Signature;
+  re: RegExp;
+  /** Names for the regex groups, in order: they become evidence fields. */
+  fields?: string[];
+}
+
+const sig = (id: string, title: string, cause: CauseId, note?: string): Signature => ({
+  id,
+  title,
+  cause,
+  note,
+});
+
+/** Ordered: the first match wins, so specific shapes come before general ones. */
+const ERROR_MATCHERS: Matcher[] = [
+  {
+    signature: sig(
+      'x509-expired',
+      'certificate has expired (current time is after notAfter)',
+      'mcs-cert-expired',
+      "If the host's clock is ahead of real time, this is worker-clock-skew instead: compare hostClock with the real time and the BMC clock.",
+    ),
+    re: /x509: certificate has expired or is not yet valid: current time (\S+) is after (\S+)/,
+    fields: ['hostClock', 'certNotAfter'],
+  },
+  {
+    signature: sig(
+      'x509-not-yet-valid',
+      'certificate is not yet valid (current time is before notBefore)',
+      'worker-clock-skew',
+      "The host's clock is probably behind: set the BMC clock. If hostClock is right, the certificate was issued with a future notBefore (mcs-cert-invalid).",
+    ),
+    re: /x509: certificate has expired or is not yet valid: current time (\S+) is before (\S+)/,
+    fields: ['hostClock', 'certNotBefore'],
+  },
+  {
+    signature: sig(
+      'x509-expired-or-not-yet-valid',
+      'certificate has expired or is not yet valid',
+      'mcs-cert-expired',
+      "This Go version does not say which bound failed: compare the serving certificate's validity with the host's clock.",
+    ),
+    re: /x509: certificate has expired or is not yet valid/,
+  },
+  {
+    signature: sig(
+      'x509-unknown-authority',
+      'certificate signed by unknown authority',
+      'mcs-ca-mismatch',
+      "The pointer config's CAs do not verify the served chain; a 'possibly because of' reason can mean a broken chain (mcs-cert-invalid) instead.",
+    ),
+    re: /x509: certificate signed by unknown authority(?: \(possibly because of "(.*)" while trying to verify candidate authority certificate "(.*)"\))?/,
+    fields: ['possibleReason', 'candidateAuthority'],
+  },
+  {
+    signature: sig('x509-name-mismatch', 'certificate is valid for other names', 'mcs-san-mismatch'),
+    re: /x509: certificate is valid for (.*), not (\S+)/,
+    fields: ['certNames', 'urlHost'],
+  },
+  {
+    signature: sig(
+      'x509-no-ip-sans',
+      "IP URL, but the certificate doesn't contain any IP SANs",
+      'mcs-san-mismatch',
+    ),
+    re: /x509: cannot validate certificate for (\S+) because it doesn't contain any IP SANs/,
+    fields: ['urlHost'],
+  },
+  {
+    signature: sig('x509-no-names', 'certificate is not valid for any names', 'mcs-san-mismatch'),
+    re: /x509: certificate is not valid for any names, but wanted to match (\S+)/,
+    fields: ['urlHost'],
+  },
+  {
+    signature: sig(
+      'x509-legacy-cn',
+      'certificate relies on the legacy Common Name field (no SANs)',
+      'mcs-san-mismatch',
+      'Go ignores the Common Name: the serving certificate needs a subjectAltName for the URL host.',
+    ),
+    re: /x509: certificate relies on legacy Common Name field/,
+  },
+  {
+    signature: sig(
+      'x509-key-usage',
+      'certificate specifies an incompatible key usage',
+      'mcs-cert-invalid',
+      'The serving certificate lacks the serverAuth extended key usage.',
+    ),
+    re: /x509: certificate specifies an incompatible key usage/,
+  },
+  {
+    signature: sig('x509-other', 'other certificate error', 'mcs-cert-invalid'),
+    re: /(x509: .*)$/,
+    fields: ['error'],
+  },
+  {
+    signature: sig(
+      'http-to-https',
+      'server gave HTTP response to HTTPS client',
+      'mcs-not-tls',
+      'A plain-HTTP server answers on the TLS port (a proxy, a load balancer, or the 22624 port forwarded to 22623).',
+    ),
+    re: /server gave HTTP response to HTTPS client/,
+  },
+  {
+    signature: sig(
+      'tcp-refused',
+      'connection refused',
+      'mcs-unreachable',
+      'Nothing listens there: the MCS pod, VIP or load balancer is down, or the port is wrong.',
+    ),
+    re: /dial tcp (\S+): connect: connection refused/,
+    fields: ['address'],
+  },
+  {
+    signature: sig(
+      'tcp-no-route',
+      'no route to host',
+      'mcs-unreachable',
+      'Routing or a firewall rejects the connection.',
+    ),
+    re: /dial tcp (\S+): connect: no route to host/,
+    fields: ['address'],
+  },
+  {
+    signature: sig(
+      'tcp-network-unreachable',
+      'network is unreachable',
+      'mcs-unreachable',
+      'The host has no route to that network (no default route, or the NIC has no address yet).',
+    ),
+    re: /dial tcp (\S+): connect: network is unreachable/,
+    fields: ['address'],
+  },
+  {
+    signature: sig(
+      'dns-no-such-host',
+      'DNS: no such host',
+      'mcs-unreachable',
+      'The host name in the pointer URL does not resolve from the worker (api-int record or DNS server).',
+    ),
+    re: /dial tcp: lookup (\S+?)(?: on (\S+?))?: no such host/,
+    fields: ['host', 'resolver'],
+  },
+  {
+    signature: sig('dns-failure', 'DNS lookup failed', 'mcs-unreachable'),
+    re: /dial tcp: lookup (\S+?)(?: on (\S+?))?: (.*)$/,
+    fields: ['host', 'resolver', 'error'],
+  },
+  {
+    signature: sig(
+      'tcp-timeout',
+      'connect i/o timeout',
+      'mcs-unreachable',
+      'Packets are dropped: a firewall, a wrong VIP, or the route.',
+    ),
+    re: /dial tcp (\S+): i\/o timeout/,
+    fields: ['address'],
+  },
+  {
+    signature: sig(
+      'timeout',
+      'timed out waiting for the server',
+      'mcs-unreachable',
+      'The TCP connection opens but the server does not answer (TLS handshake or HTTP headers).',
+    ),
+    re: /(context deadline exceeded|timeout awaiting response headers|TLS handshake timeout|Client\.Timeout exceeded|i\/o timeout)/,
+    fields: ['error'],
+  },
+  {
+    signature: sig('tls-error', 'TLS handshake error', 'mcs-cert-invalid'),
+    re: /((?:remote error: )?tls: .*)$/,
+    fields: ['error'],
+  },
+];
+
+const NOT_FOUND = sig(
+  'http-404',
+  'GET result: Not Found (HTTP 404)',
+  'mcs-config-not-found',
+  'The MCS has no such pool: check the pool name at the end of the pointer URL.',
+);
+const SERVER_ERROR = sig(
+  'http-5xx',
+  'GET result: HTTP 5xx',
+  'mcs-server-error',
+  'The MCS (or a proxy in front of it) failed; look at the machine-config-server pod logs.',
+);
+const OTHER_STATUS = sig(
+  'http-unexpected-status',
+  'GET result: an HTTP status other than 200',
+  'mcs-server-error',
+  'Something other than the MCS may be answering on the port.',
+);
+export const UNSUPPORTED_VERSION = sig(
+  'unsupported-config-version',
+  'Ignition failed: unsupported config version',
+  'pointer-unsupported-version',
+  "This Ignition does not accept the pointer's spec version (e.g. a spec 2.x pointer on a spec-3 RHCOS): regenerate the user-data with spec 3.",
+);
+/** Used when only Ignition's final `unable to fetch resource in time` is in the log, no per-attempt error. */
+export const FETCH_TIMED_OUT = sig(
+  'fetch-timed-out',
+  'Ignition failed: unable to fetch resource in time (no per-attempt error in the log)',
+  'mcs-unreachable',
+  'The per-attempt GET error lines are missing from this log, so the cause is a guess: capture the full console or journal.',
+);
+
+/** Go's http.StatusText for the 5xx codes. */
+const STATUS_5XX = new Set([
+  'Internal Server Error',
+  'Not Implemented',
+  'Bad Gateway',
+  'Service Unavailable',
+  'Gateway Timeout',
+  'HTTP Version Not Supported',
+  'Variant Also Negotiates',
+  'Insufficient Storage',
+  'Loop Detected',
+  'Not Extended',
+  'Network Authentication Required',
+]);
+
+const GET_ERROR = /GET error: Get "([^"]+)": (.*)$/;
+const GET_RESULT = /GET result: (.*?)\s*$/;
+const ATTEMPT = /GET (\S+): attempt #\d+/;
+const FINAL = /Ignition failed: (.*?)\s*$/;
+
+function matchError(text: string, url?: string): Classified {
+  for (const m of ERROR_MATCHERS) {
+    const r = m.re.exec(text);
+    if (!r) continue;
+    const evidence: Record<string, string> = {};
+    m.fields?.forEach((f, i) => {
+      const v = r[i + 1];
+      if (v !== undefined && v !== '') evidence[f] = v;
+    });
+    return { kind: 'failure', signature: m.signature, url, evidence };
+  }
+  return { kind: 'unclassified', url, text };
+}
+
+/** Classifies one Ignition message (the line without its log prefix); undefined when irrelevant. */
+export function classifyMessage(message: string): Classified | undefined {
+  const getError = GET_ERROR.exec(message);
+  if (getError) return matchError(getError[2] as string, getError[1]);
+  const result = GET_RESULT.exec(message);
+  if (result) {
+    const status = result[1] as string;
+    if (status === 'OK') return { kind: 'success', text: 'GET result: OK' };
+    const signature =
+      status === 'Not Found' ? NOT_FOUND : STATUS_5XX.has(status) ? SERVER_ERROR : OTHER_STATUS;
+    return { kind: 'failure', signature, evidence: { status } };
+  }
+  const attempt = ATTEMPT.exec(message);
+  if (attempt) return { kind: 'attempt', url: attempt[1] as string };
+  const final = FINAL.exec(message);
+  if (final) {
+    const reason = final[1] as string;
+    return reason.includes('unsupported config version')
+      ? { kind: 'final', reason, signature: UNSUPPORTED_VERSION }
+      : { kind: 'final', reason };
+  }
+  if (message.includes('Ignition finished successfully'))
+    return { kind: 'success', text: 'Ignition finished successfully' };
+  // A bare Go error pasted without Ignition's `GET error:` frame (e.g. from a screenshot).
+  if (message.includes('x509: ')) {
+    const c = matchError(message);
+    return c.kind === 'failure' ? c : undefined;
+  }
+  return undefined;
+}
