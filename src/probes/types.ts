@@ -16,7 +16,9 @@ export type ProbeReason =
   | 'plain-http'
   | 'http-error'
   | 'not-found'
-  | 'not-ignition';
+  | 'not-ignition'
+  /** A spec-2 pointer: Ignition 2.x (RHCOS 4.6+ boot images) refuses it before fetching anything. */
+  | 'unsupported-pointer-version';
 
 export interface FetchOptions {
   url: string;
@@ -31,6 +33,20 @@ export interface FetchOptions {
   /** Ignition spec version to ask for in Accept, e.g. "3.2.0". */
   acceptSpecVersion?: string;
   userAgent?: string;
+  /** The whole Accept header (overrides acceptSpecVersion), e.g. Ignition 0.x's. */
+  accept?: string;
+  /** Overall limit in ms, as the pointer's `timeouts.httpTotal` (a Go context deadline): its expiry reads `context deadline exceeded`. */
+  totalTimeoutMs?: number;
+  /** Response header limit in ms, as the pointer's `timeouts.httpResponseHeaders` (default: timeoutMs). */
+  responseHeaderTimeoutMs?: number;
+  /** Probe as Ignition 0.x (spec-2 pointers): accept a spec-2 config in the response. */
+  legacyIgnition?: boolean;
+  /** Largest body accepted, in bytes (default 64 MiB). */
+  maxBodyBytes?: number;
+  /** Hosts file to consult before DNS (default /etc/hosts). */
+  hostsFile?: string;
+  /** DNS servers ("ip" or "ip:port"); default the system's. */
+  dnsServers?: string[];
 }
 
 export interface HttpOutcome {
@@ -60,5 +76,16 @@ export interface FetchResult {
   chain: CertInfo[];
   verification?: VerifyResult;
   http?: HttpOutcome;
-  timings: { dnsMs?: number; connectMs?: number; tlsMs?: number; httpMs?: number };
+  timings: { dnsMs?: number; connectMs?: number; tlsMs?: number; httpMs?: number; totalMs?: number };
+  /** More for people about what failed (never part of Ignition's text). */
+  detail?: string;
+  /** Every address the host resolved to, in dialing order, and where they came from. */
+  addresses?: string[];
+  resolvedFrom?: 'ip-literal' | 'override' | 'hosts' | 'dns';
+  /** The SNI sent (absent for IP hosts, as Go sends none). */
+  sni?: string;
+  tlsProtocol?: string;
+  tlsCipher?: string;
+  /** The request headers sent. */
+  request?: { userAgent: string; accept: string };
 }

@@ -241,6 +241,7 @@ export const ORACLE_CASES: OracleCase[] = [
   {
     name: 'leaf with only the clientAuth EKU',
     expectOk: false,
+    cause: 'mcs-cert-invalid',
     setup: async (pki) => ({
       server: served(await pki.leaf({ extKeyUsage: ['clientAuth'] })),
       urlHost: 'localhost',

@@ -21,6 +21,7 @@ if (!installed) {
 }
 
 interface ProbeJson {
+  cause?: string | null;
   verdict: 'ok' | 'fail';
   reason: string;
   ignitionError?: string | null;
@@ -93,6 +94,7 @@ describe(
           `ignitionError${context}`,
         );
         assert.equal(json.ignitionFinal ?? undefined, ignition.final, `ignitionFinal${context}`);
+        assert.equal(json.cause ?? undefined, oracleCase.cause, `probe cause${context}`);
 
         // The MCS saw the worker's request (for every case that got as far as HTTP).
         if (ignitionOk) {

@@ -1,0 +1,285 @@
+/**
+ * `mcs-doctor probe [URL] (--pointer FILE | --ca FILE) ...`: fetch /config/<pool> from this
+ * machine exactly as the worker's Ignition would, and say what it would log and why.
+ * Exit 0: the worker would get its config. 1: it would not (an unreachable endpoint is a
+ * finding, not an error of the tool). 2: bad input.
+ */
+import { Command, Option } from 'commander';
+import { isIP } from 'node:net';
+import { ExitCode, InputError } from '../cli/errors.js';
+import { readCertificateBundle, readPointer } from '../ignition/input.js';
+import type { PointerConfig } from '../ignition/types.js';
+import type { CertInfo } from '../pki/types.js';
+import { workerFetch } from '../probes/fetch.js';
+import { IGNITION_FINAL } from '../probes/go-errors.js';
+import { DEFAULT_STEP_TIMEOUT_MS } from '../probes/ignition-client.js';
+import { canonicalHostName } from '../probes/resolve.js';
+import type { FetchResult } from '../probes/types.js';
+import { parseTarget } from '../probes/url.js';
+import { colourEnabled, palette } from '../report/colour.js';
+import { renderProbeJson } from '../report/probe-json.js';
+import { buildProbeReport, type AnchorInput } from '../report/probe-model.js';
+import { renderProbeText } from '../report/probe-text.js';
+
+/** Debian/Ubuntu's bundle; Ignition (x509.SystemCertPool) reads the same file on RHCOS's equivalent. */
+export const SYSTEM_ROOTS_FILE = '/etc/ssl/certs/ca-certificates.crt';
+const MAX_TIMEOUT_SECONDS = 600;
+
+interface ProbeFlags {
+  pointer?: string;
+  ca?: string;
+  at?: string;
+  resolve: string[];
+  timeout: string;
+  systemRoots?: boolean;
+  legacyIgnition?: boolean;
+  userAgent?: string;
+  output: string;
+}
+
+/** ISO 8601 date or date-time; a date-time without zone is taken as UTC (hosts' BMC clocks are usually UTC). */
+export function parseAtTime(text: string): Date {
+  const m =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.exec(
+      text.trim(),
+    );
+  const fail = (): never => {
+    throw new InputError(`--at: not an ISO 8601 time: ${JSON.stringify(text)}`, {
+      where: '--at',
+      hint: 'give the worker clock as e.g. 2026-11-23T20:45:00Z or 2026-11-23 (UTC); see the BMC clock with mcs-doctor bmc-time',
+    });
+  };
+  if (!m) return fail();
+  const zone = m[8] ?? 'Z';
+  const iso = `${m[1]}-${m[2]}-${m[3]}T${m[4] ?? '00'}:${m[5] ?? '00'}:${m[6] ?? '00'}${m[7] ?? ''}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone.toUpperCase()}`;
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return fail();
+  // Reject impossible dates that Date would roll over (2026-02-31).
+  if (m[4] === undefined && d.toISOString().slice(0, 10) !== `${m[1]}-${m[2]}-${m[3]}`) return fail();
+  return d;
+}
+
+/** `--resolve HOST:IP` (or curl's HOST:PORT:IP, applied only when PORT is the URL's port). */
+export function parseResolve(entries: string[], port: number): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const entry of entries) {
+    const bad = (why: string): never => {
+      throw new InputError(`--resolve ${JSON.stringify(entry)}: ${why}`, {
+        where: '--resolve',
+        hint: 'use HOST:IP, e.g. --resolve api-int.mycluster.example.com:192.168.111.5 (IPv6: host:[fd00::5])',
+      });
+    };
+    const m = /^([^:[\]\s]+):(?:(\d+):)?(\[[^\]]+\]|[^\s]+)$/.exec(entry);
+    if (!m) bad('expected HOST:IP');
+    const [, host, portText, addrText] = m as RegExpExecArray;
+    const addr = (addrText as string).replace(/^\[(.*)\]$/, '$1');
+    if (!isIP(addr)) bad(`${JSON.stringify(addrText)} is not an IP address`);
+    if (portText !== undefined && Number(portText) !== port) continue; // as curl: another port's entry
+    map.set(canonicalHostName(host as string), addr);
+  }
+  return map;
+}
+
+function parseTimeout(text: string): number {
+  const s = Number(text);
+  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !Number.isFinite(s) || s <= 0 || s > MAX_TIMEOUT_SECONDS) {
+    throw new InputError(
+      `--timeout: expected seconds between 0 and ${MAX_TIMEOUT_SECONDS}, got ${JSON.stringify(text)}`,
+      {
+        where: '--timeout',
+        hint: `the limit for each step (DNS, connect, TLS handshake, response headers, body); default ${DEFAULT_STEP_TIMEOUT_MS / 1000}`,
+      },
+    );
+  }
+  return Math.round(s * 1000);
+}
+
+function checkUrl(url: string, where: string): void {
+  let target;
+  try {
+    target = parseTarget(url);
+  } catch (err) {
+    throw new InputError(`invalid URL ${JSON.stringify(url)}: ${(err as Error).message}`, {
+      where,
+      hint: 'e.g. https://api-int.mycluster.example.com:22623/config/worker',
+    });
+  }
+  if (target.scheme !== 'https') {
+    throw new InputError(`the URL must be https, got ${JSON.stringify(url)}`, {
+      where,
+      hint: 'Ignition fetches from https://<api-int or API VIP>:22623/config/<pool>; 22624 is plain HTTP and not what workers use',
+    });
+  }
+}
+
+async function loadAnchors(
+  flags: ProbeFlags,
+  pointer: PointerConfig | undefined,
+): Promise<{ anchors: AnchorInput[]; systemRoots: CertInfo[]; remoteCas: string[] }> {
+  const anchors: AnchorInput[] = [];
+  const remoteCas: string[] = [];
+  for (const ca of pointer?.certificateAuthorities ?? []) {
+    if (ca.encoding === 'remote') remoteCas.push(ca.source);
+    for (const cert of ca.certs) anchors.push({ cert, source: `${pointer?.origin}: ${ca.path}` });
+  }
+  if (flags.ca) {
+    for (const cert of await readCertificateBundle(flags.ca))
+      anchors.push({ cert, source: flags.ca === '-' ? 'stdin' : flags.ca });
+  }
+  let systemRoots: CertInfo[] = [];
+  if (flags.systemRoots) {
+    try {
+      systemRoots = await readCertificateBundle(SYSTEM_ROOTS_FILE);
+    } catch (err) {
+      if (err instanceof InputError) {
+        throw new InputError(`--system-roots: cannot read ${SYSTEM_ROOTS_FILE}: ${err.message}`, {
+          where: SYSTEM_ROOTS_FILE,
+          hint: 'install the ca-certificates package, or give the roots with --ca',
+        });
+      }
+      throw err;
+    }
+  }
+  return { anchors, systemRoots, remoteCas };
+}
+
+/** Ignition 2.x refuses a spec-2 pointer before any fetch (verified with Ignition 2.14). */
+function unsupportedPointerResult(url: string, at: Date, pointer: PointerConfig): FetchResult {
+  const target = parseTarget(url);
+  return {
+    url,
+    host: target.host,
+    port: target.port,
+    at,
+    verdict: 'fail',
+    reason: 'unsupported-pointer-version',
+    ignitionFinal: IGNITION_FINAL.unsupportedVersion,
+    detail: `the pointer config is spec ${pointer.specVersion}: Ignition 2.x (RHCOS 4.6+ boot images) accepts only spec 3 and fetches nothing; old boot images (Ignition 0.x, RHCOS < 4.6) accept spec 2, and the MCO boot-image controller upgrades stubs to spec 3. Use --legacy-ignition to probe as Ignition 0.x would`,
+    chain: [],
+    timings: {},
+  };
+}
+
+async function runProbe(urlArg: string | undefined, flags: ProbeFlags): Promise<number> {
+  if (flags.output !== 'text' && flags.output !== 'json') {
+    throw new InputError(`-o ${JSON.stringify(flags.output)}: unknown output format`, {
+      where: '-o/--output',
+      hint: 'use -o text or -o json',
+    });
+  }
+  const at = flags.at !== undefined ? parseAtTime(flags.at) : undefined;
+  const stepMs = parseTimeout(flags.timeout);
+  if (urlArg !== undefined) checkUrl(urlArg, 'URL argument');
+  if (!flags.pointer && !flags.ca && !flags.systemRoots) {
+    throw new InputError('no trust anchors: give --pointer FILE or --ca FILE', {
+      where: 'command line',
+      hint: 'the worker trusts the CAs in its pointer config: mcs-doctor probe --pointer worker.ign (or an exported worker-user-data Secret), or --ca root-ca.pem',
+    });
+  }
+  const pointer = flags.pointer ? await readPointer(flags.pointer) : undefined;
+  let url = urlArg;
+  if (url === undefined) {
+    const source = pointer?.sources[0];
+    if (!source) {
+      throw new InputError(
+        pointer
+          ? 'the pointer config has no merge/replace/append source to fetch'
+          : 'no URL: give the URL or --pointer',
+        {
+          where: pointer ? `${pointer.origin}: $.ignition.config` : 'command line',
+          hint: 'e.g. mcs-doctor probe https://api-int.mycluster.example.com:22623/config/worker --ca root-ca.pem',
+        },
+      );
+    }
+    url = source.url;
+    checkUrl(url, `${pointer?.origin}: ${source.path}`);
+  }
+  const target = parseTarget(url);
+  const resolve = parseResolve(flags.resolve, target.port);
+  const { anchors, systemRoots, remoteCas } = await loadAnchors(flags, pointer);
+  if (anchors.length === 0 && systemRoots.length === 0) {
+    throw new InputError('no trust anchors: the CA sources hold no certificate', {
+      where:
+        pointer && !flags.ca
+          ? `${pointer.origin}: $.ignition.security.tls.certificateAuthorities`
+          : (flags.ca ?? 'command line'),
+      hint:
+        remoteCas.length > 0
+          ? `the pointer's CAs are remote (${remoteCas.join(', ')}), which probe does not fetch: download them and pass --ca FILE`
+          : 'with no CAs in the pointer, Ignition trusts only the system roots: add --system-roots, or give --ca FILE',
+    });
+  }
+
+  const now = new Date();
+  const legacy = flags.legacyIgnition === true;
+  let result: FetchResult;
+  if (pointer && pointer.major === 2 && !legacy) {
+    result = unsupportedPointerResult(url, at ?? now, pointer);
+  } else {
+    const httpTotal = pointer?.timeouts.httpTotal;
+    const headers = pointer?.timeouts.httpResponseHeaders;
+    result = await workerFetch({
+      url,
+      anchors: [...anchors.map((a) => a.cert), ...systemRoots],
+      at: at ?? now,
+      resolve,
+      timeoutMs: stepMs,
+      totalTimeoutMs: httpTotal ? httpTotal * 1000 : undefined,
+      responseHeaderTimeoutMs: headers ? Math.min(headers * 1000, stepMs) : undefined,
+      legacyIgnition: legacy,
+      userAgent: flags.userAgent,
+    });
+  }
+  const report = buildProbeReport({
+    result,
+    now,
+    anchors,
+    systemRoots,
+    pointer: pointer ? { origin: pointer.origin, specVersion: pointer.specVersion } : undefined,
+    legacyIgnition: legacy,
+  });
+  process.stdout.write(
+    flags.output === 'json'
+      ? renderProbeJson(report)
+      : renderProbeText(report, palette(colourEnabled(process.stdout))),
+  );
+  return report.verdict === 'ok' ? ExitCode.healthy : ExitCode.problem;
+}
+
+export function probeCommand(): Command {
+  return new Command('probe')
+    .description(
+      "Fetch /config/<pool> from the Machine Config Server exactly as a worker's Ignition does (its CAs, its URL host, its clock) and show what it would log, the served chain, and what to do",
+    )
+    .argument(
+      '[url]',
+      "MCS URL, e.g. https://api-int.<cluster>.<domain>:22623/config/worker (default: the pointer config's source)",
+    )
+    .option(
+      '--pointer <file>',
+      "the worker's pointer Ignition config, or a worker-user-data Secret (YAML/JSON); - for stdin",
+    )
+    .option('--ca <file>', 'PEM bundle of trust anchors (instead of, or in addition to, the pointer CAs)')
+    .option(
+      '--at <iso-time>',
+      "evaluate certificates at the worker's clock (e.g. its BMC time), ISO 8601, UTC when no zone",
+    )
+    .option(
+      '--resolve <host:ip>',
+      'connect to IP for HOST, as curl --resolve (repeatable)',
+      (value: string, previous: string[]) => [...previous, value],
+      [] as string[],
+    )
+    .option(
+      '--timeout <seconds>',
+      'limit for each step: DNS, connect, TLS handshake, response headers, body',
+      String(DEFAULT_STEP_TIMEOUT_MS / 1000),
+    )
+    .option('--system-roots', `also trust the system roots (${SYSTEM_ROOTS_FILE}), as Ignition does`)
+    .option('--legacy-ignition', 'probe a spec-2 pointer as Ignition 0.x (RHCOS < 4.6 boot images) would')
+    .option('--user-agent <ua>', "User-Agent to send (default: Ignition 2.14's)")
+    .addOption(new Option('-o, --output <format>', 'output format: text or json').default('text'))
+    .action(async (url: string | undefined, flags: ProbeFlags) => {
+      process.exitCode = await runProbe(url, flags);
+    });
+}

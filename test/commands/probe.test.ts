@@ -1,0 +1,293 @@
+/**
+ * `mcs-doctor probe` end to end through the built CLI, against real TLS servers on 127.0.0.1:
+ * exit codes, the JSON contract, what the text shows a person, and bad input.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { runCli } from '../helpers/cli.js';
+import { pointerConfigJson } from '../helpers/pointer.js';
+import { buildProbePki, DAY, type ProbePki } from '../probes/pki.js';
+import { IGNITION_BODY, closedPort, startTlsServer, type TestServer } from '../probes/servers.js';
+
+let pki: ProbePki;
+let tmp: string;
+const servers: TestServer[] = [];
+
+before(async () => {
+  // Build the CLI as users run it; tsc emits even when another folder still has type errors.
+  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'ignore', timeout: 120_000 });
+  pki = await buildProbePki();
+  tmp = await mkdtemp(join(tmpdir(), 'mcs-doctor-probe-cli-'));
+});
+after(async () => {
+  await Promise.all(servers.map((s) => s.close()));
+  await rm(tmp, { recursive: true, force: true });
+});
+
+async function serveLeaf(
+  leaf = pki.leaf,
+  respond?: Parameters<typeof startTlsServer>[2],
+): Promise<TestServer> {
+  const s = await startTlsServer(
+    [leaf],
+    leaf,
+    respond ??
+      ((head) => ({
+        status: 200,
+        body: IGNITION_BODY(head.includes('version=2.2.0') ? '2.2.0' : '3.3.0'),
+      })),
+  );
+  servers.push(s);
+  return s;
+}
+
+let fileCount = 0;
+async function pointerFile(url: string, caPems: string[], spec: 2 | 3 = 3): Promise<string> {
+  const path = join(tmp, `pointer-${fileCount++}.ign`);
+  await writeFile(path, pointerConfigJson({ url, caPems, spec }));
+  return path;
+}
+
+interface ProbeJson {
+  schemaVersion: number;
+  verdict: string;
+  reason: string;
+  cause: string | null;
+  ignitionError: string | null;
+  ignitionFinal: string | null;
+  reasonNow: string | null;
+  at: string;
+  chain: Array<{ subject: string; sentByServer: boolean; spkiSha256: string }>;
+  anchors: Array<{ index: number; subject: string; spkiSha256: string }>;
+  matchedAnchor: { index: number | null; spkiSha256: string } | null;
+  http: { status: number; ignitionVersion: string | null } | null;
+  next: string[];
+}
+
+function parse(stdout: string): ProbeJson {
+  return JSON.parse(stdout) as ProbeJson;
+}
+
+describe('mcs-doctor probe', () => {
+  test('healthy endpoint, URL from the pointer: exit 0, JSON with chain and matched anchor', async () => {
+    const s = await serveLeaf();
+    const url = `https://localhost:${s.port}/config/worker`;
+    const r = await runCli(['probe', '--pointer', await pointerFile(url, [pki.root.certPem]), '-o', 'json']);
+    assert.equal(r.code, 0, r.stderr);
+    const j = parse(r.stdout);
+    assert.equal(j.schemaVersion, 1);
+    assert.equal(j.verdict, 'ok');
+    assert.equal(j.cause, null);
+    assert.equal(j.http?.status, 200);
+    assert.deepEqual(
+      j.chain.map((c) => [c.subject, c.sentByServer]),
+      [
+        ['CN=api-int.test.invalid', true],
+        ['CN=root-ca, OU=openshift', false],
+      ],
+    );
+    assert.equal(j.matchedAnchor?.index, 0);
+    assert.equal(j.matchedAnchor?.spkiSha256, pki.root.cert.spkiSha256);
+    assert.ok(!r.stdout.includes('PRIVATE KEY'));
+  });
+
+  test('expired serving cert: exit 1, cause mcs-cert-expired, text with chain, timeline and the oc command', async () => {
+    const s = await serveLeaf(pki.expiredLeaf);
+    const url = `https://localhost:${s.port}/config/worker`;
+    const r = await runCli(['probe', url, '--ca', await writeCa(pki.root.certPem)]);
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.match(lines[0] ?? '', /^FAIL {2}cert-expired/);
+    assert.match(
+      lines[1] ?? '',
+      /GET error: Get "https:\/\/localhost:\d+\/config\/worker": x509: certificate has expired or is not yet valid: current time \S+ is after \S+/,
+    );
+    assert.ok(r.stdout.includes('cause: mcs-cert-expired'));
+    assert.ok(r.stdout.includes('CN=api-int.test.invalid (expired)'));
+    assert.ok(r.stdout.includes('EXPIRED at the evaluated time'));
+    assert.ok(r.stdout.includes('MATCHED (by key)'));
+    assert.ok(r.stdout.includes('Validity timeline'));
+    assert.ok(r.stdout.includes('oc adm ocp-certificates regenerate-machine-config-server-serving-cert'));
+    assert.ok(!r.stdout.includes('\u001b['), 'no colour when not a TTY / NO_COLOR');
+  });
+
+  test('valid now, but the worker clock (--at) is before notBefore: worker-clock-skew', async () => {
+    const s = await serveLeaf();
+    const url = `https://localhost:${s.port}/config/worker`;
+    const at = new Date(pki.now - 150 * DAY).toISOString();
+    const r = await runCli(['probe', url, '--ca', await writeCa(pki.root.certPem), '--at', at, '-o', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const j = parse(r.stdout);
+    assert.equal(j.reason, 'cert-not-yet-valid');
+    assert.equal(j.reasonNow, 'ok');
+    assert.equal(j.cause, 'worker-clock-skew');
+    assert.equal(j.at, at);
+    assert.ok(j.next.some((n) => n.includes('bmc-time')));
+    const text = await runCli(['probe', url, '--ca', await writeCa(pki.root.certPem), '--at', at]);
+    assert.ok(text.stdout.includes('@ = evaluated (--at)'));
+    assert.ok(text.stdout.includes('NOT YET VALID at the evaluated time'));
+  });
+
+  test('pointer CA with the same subject but another key: says so, cause mcs-ca-mismatch', async () => {
+    const s = await serveLeaf();
+    const url = `https://localhost:${s.port}/config/worker`;
+    const pointer = await pointerFile(url, [pki.rootImpostor.certPem]);
+    const r = await runCli(['probe', '--pointer', pointer]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.ok(r.stdout.includes('x509: certificate signed by unknown authority'));
+    assert.ok(r.stdout.includes('cause: mcs-ca-mismatch'));
+    assert.match(
+      r.stdout,
+      /anchor #0 has the same subject "CN=root-ca, OU=openshift" .* but a DIFFERENT KEY/,
+    );
+    assert.ok(r.stdout.includes('update-ignition-ca-bundle-for-machine-config-server'));
+    const j = parse((await runCli(['probe', '--pointer', pointer, '-o', 'json'])).stdout);
+    assert.equal(j.matchedAnchor, null);
+    assert.equal(j.anchors[0]?.spkiSha256, pki.rootImpostor.cert.spkiSha256);
+  });
+
+  test('pointer from stdin, URL argument wins over the pointer source, --resolve applies', async () => {
+    const s = await serveLeaf();
+    const pointer = pointerConfigJson({
+      url: 'https://elsewhere.invalid:1/config/worker',
+      caPems: [pki.root.certPem],
+    });
+    const url = `https://api-int.test.invalid:${s.port}/config/worker`;
+    const r = await runCli(
+      ['probe', url, '--pointer', '-', '--resolve', 'api-int.test.invalid:127.0.0.1', '-o', 'json'],
+      {
+        stdin: pointer,
+      },
+    );
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(parse(r.stdout).verdict, 'ok');
+    assert.equal(s.sniSeen[0], 'api-int.test.invalid');
+  });
+
+  test('spec-2 pointer: refused as Ignition 2.x does, nothing fetched; --legacy-ignition probes as 0.x', async () => {
+    const s = await serveLeaf();
+    const url = `https://localhost:${s.port}/config/worker`;
+    const pointer = await pointerFile(url, [pki.root.certPem], 2);
+    const r = await runCli(['probe', '--pointer', pointer, '-o', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const j = parse(r.stdout);
+    assert.equal(j.reason, 'unsupported-pointer-version');
+    assert.equal(j.ignitionError, null);
+    assert.equal(j.ignitionFinal, 'Ignition failed: unsupported config version');
+    assert.equal(j.cause, 'pointer-unsupported-version');
+    assert.equal(s.connections, 0, 'Ignition 2.x fetches nothing');
+    const legacy = await runCli(['probe', '--pointer', pointer, '--legacy-ignition', '-o', 'json']);
+    assert.equal(legacy.code, 0, legacy.stderr);
+    assert.equal(parse(legacy.stdout).http?.ignitionVersion, '2.2.0');
+    assert.match(
+      s.seen[0]?.head ?? '',
+      /\r\nAccept: application\/vnd\.coreos\.ignition\+json; version=2\.2\.0, /,
+    );
+  });
+
+  test('nothing listening: exit 1 (a finding), cause mcs-unreachable, Go dial text', async () => {
+    const port = await closedPort();
+    const url = `https://127.0.0.1:${port}/config/worker`;
+    const r = await runCli(['probe', url, '--ca', await writeCa(pki.root.certPem), '-o', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const j = parse(r.stdout);
+    assert.equal(j.reason, 'connection-refused');
+    assert.equal(j.cause, 'mcs-unreachable');
+    assert.equal(
+      j.ignitionError,
+      `GET error: Get "${url}": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
+  });
+
+  describe('bad input: exit 2 with where and what to do, no stack trace', () => {
+    const cases: Array<[string, () => Promise<string[]>, RegExp]> = [
+      [
+        'bad --at',
+        async () => [
+          'probe',
+          'https://h:22623/config/worker',
+          '--ca',
+          await writeCa(pki.root.certPem),
+          '--at',
+          'yesterday',
+        ],
+        /--at: not an ISO 8601 time/,
+      ],
+      [
+        'bad --resolve',
+        async () => [
+          'probe',
+          'https://h:22623/config/worker',
+          '--ca',
+          await writeCa(pki.root.certPem),
+          '--resolve',
+          'h:not-an-ip',
+        ],
+        /--resolve "h:not-an-ip": "not-an-ip" is not an IP address/,
+      ],
+      [
+        'http URL',
+        async () => ['probe', 'http://h:22624/config/worker', '--ca', await writeCa(pki.root.certPem)],
+        /the URL must be https/,
+      ],
+      ['no CA source', async () => ['probe', 'https://h:22623/config/worker'], /no trust anchors/],
+      [
+        'bad --timeout',
+        async () => [
+          'probe',
+          'https://h:22623/config/worker',
+          '--ca',
+          await writeCa(pki.root.certPem),
+          '--timeout',
+          '0',
+        ],
+        /--timeout: expected seconds/,
+      ],
+      [
+        'bad -o',
+        async () => [
+          'probe',
+          'https://h:22623/config/worker',
+          '--ca',
+          await writeCa(pki.root.certPem),
+          '-o',
+          'xml',
+        ],
+        /unknown output format/,
+      ],
+      [
+        'missing pointer file',
+        async () => ['probe', '--pointer', join(tmp, 'nope.ign')],
+        /pointer config: no such file/,
+      ],
+      [
+        'CA file without certificates',
+        async () => ['probe', 'https://h:22623/config/worker', '--ca', await writeCaText('hello\n')],
+        /error: /,
+      ],
+    ];
+    for (const [name, args, message] of cases) {
+      test(name, async () => {
+        const r = await runCli(await args());
+        assert.equal(r.code, 2, `${r.stdout}${r.stderr}`);
+        assert.match(r.stderr, message);
+        assert.match(r.stderr, /^error: /);
+        assert.ok(!/\n\s+at /.test(r.stderr), `stack trace: ${r.stderr}`);
+        assert.equal(r.stdout, '');
+      });
+    }
+  });
+});
+
+async function writeCa(pem: string): Promise<string> {
+  return writeCaText(pem);
+}
+async function writeCaText(text: string): Promise<string> {
+  const path = join(tmp, `ca-${fileCount++}.pem`);
+  await writeFile(path, text);
+  return path;
+}
