@@ -11,7 +11,7 @@ export const CAUSES = {
   'mcs-not-running': 'The machine-config-server pods are not Ready',
   'mcs-cert-corrupt': 'The serving certificate or key is unparsable, or the key does not match',
   'mcs-cert-expiring': 'The serving certificate expires within the warning threshold',
-  'csr-pending': "The host fetched its Ignition config, but its node CSRs wait for approval",
+  'csr-pending': 'The host fetched its Ignition config, but its node CSRs wait for approval',
   'bmh-stuck': 'The BareMetalHost never reached provisioning',
   'mcs-config-not-found': 'The Machine Config Server answered 404 for the requested pool',
   'mcs-server-error': 'The Machine Config Server answered with an HTTP 5xx error',

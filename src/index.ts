@@ -1,0 +1,15 @@
+/**
+ * mcs-doctor as a library: the same engines the CLI uses, for scripts and other tools.
+ * Everything exported here is part of the public API.
+ */
+export * from './pki/index.js';
+export * from './probes/index.js';
+export type * from './ignition/types.js';
+export { parsePointer } from './ignition/pointer.js';
+export { readPointer, readCertificateBundle } from './ignition/input.js';
+export { parseDataUrl, isDataUrl } from './ignition/dataurl.js';
+export { explainLog, explainStream, type ExplainResult, type CauseReport } from './ignition/log.js';
+export { CAUSES, CAUSE_IDS, type CauseId } from './diagnosis/causes.js';
+export { ExitCode, UserError, InputError, UnreachableError } from './cli/errors.js';
+export { startMcsEndpoint, type McsEndpoint, type McsEndpointOptions } from './sim/mcs/index.js';
+export { VERSION } from './version.js';
