@@ -46,7 +46,7 @@ export function parseAtTime(text: string): Date {
   const fail = (): never => {
     throw new InputError(`--at: not an ISO 8601 time: ${JSON.stringify(text)}`, {
       where: '--at',
-      hint: 'give the worker clock as e.g. 2026-11-23T20:45:00Z or 2026-11-23 (UTC); see the BMC clock with mcs-doctor bmc-time',
+      hint: 'give the worker clock as e.g. 2026-11-23T20:45:00Z or 2026-11-23 (UTC); read the host clock from its BMC (Redfish Managers/<id> DateTime)',
     });
   };
   if (!m) return fail();

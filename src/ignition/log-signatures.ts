@@ -69,6 +69,18 @@ const ERROR_MATCHERS: Matcher[] = [
     re: /x509: certificate has expired or is not yet valid/,
   },
   {
+    // Go tried a trusted CA with the issuer's exact name and its signature check failed: the
+    // classic state after the CA was regenerated (rotation, reinstall) and the pointer kept the old one.
+    signature: sig(
+      'x509-unknown-authority-same-name',
+      'certificate signed by unknown authority: a trusted CA has the issuer name but not its key',
+      'mcs-ca-mismatch',
+      'The pointer trusts a CA named like the issuer (candidateAuthority) whose key did not sign the served certificate: the CA was regenerated and the pointer still holds the old one. CAs must be compared by key, never by name.',
+    ),
+    re: /x509: certificate signed by unknown authority \(possibly because of "((?:crypto\/rsa: verification error|x509: ECDSA verification failure|x509: Ed25519 verification failure)[^"]*)" while trying to verify candidate authority certificate "(.*)"\)/,
+    fields: ['possibleReason', 'candidateAuthority'],
+  },
+  {
     signature: sig(
       'x509-unknown-authority',
       'certificate signed by unknown authority',

@@ -202,7 +202,7 @@ export function causeFor(result: FetchResult, reasonNow: ProbeReason | null): Ca
     case 'not-ignition':
       return result.http && result.http.status >= 500 ? 'mcs-server-error' : null;
     case 'unsupported-pointer-version':
-      return 'pointer-unsupported-version' in CAUSES ? ('pointer-unsupported-version' as CauseId) : null;
+      return 'pointer-unsupported-version';
   }
 }
 
@@ -210,38 +210,37 @@ function nextSteps(report: Omit<ProbeReport, 'next'>): string[] {
   const host = report.host;
   const url = report.url;
   const mco = 'openshift-machine-config-operator';
-  const diagnose = 'mcs-doctor diagnose --host <bmh-name>  (the whole join pipeline for the host)';
+  const hostState =
+    'oc get bmh -n openshift-machine-api; oc get csr; oc get nodes  (where the host is in the join pipeline)';
   switch (report.cause) {
     case null:
       if (report.verdict === 'ok') {
         return [
           'the fetch works from here: if the worker still fails, run the same probe with --at <the host BMC clock> and from the worker network',
-          diagnose,
+          hostState,
         ];
       }
       return [
         `see the detail above; check what answers on ${host}:${report.port} with: curl -vk ${url}`,
         `oc logs -n ${mco} -l k8s-app=machine-config-server`,
-        diagnose,
+        hostState,
       ];
     case 'mcs-cert-expired':
       return [
         'oc adm ocp-certificates regenerate-machine-config-server-serving-cert  (new serving cert; on <= 4.18 it also restarts the MCS pods, which do not reload)',
         'oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server  (the pointer secrets must trust the new CA)',
         're-provision the host: a provisioned BareMetalHost keeps the user-data it was provisioned with',
-        'mcs-doctor fix mcs-cert-expired  (the same, with a plan and backups)',
       ];
     case 'mcs-ca-mismatch':
       return [
         `compare by key: oc get configmap -n ${mco} machine-config-server-ca -o jsonpath='{.data.ca-bundle\\.crt}' (4.19+) or oc get configmap -n kube-system root-ca -o jsonpath='{.data.ca\\.crt}', against the anchors above`,
         'oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server  (writes the MCS CA into the worker-user-data secrets)',
         're-provision the host: its config drive still holds the old pointer config',
-        'mcs-doctor fix mcs-ca-mismatch --host <bmh-name>',
       ];
     case 'worker-clock-skew':
       return [
         `the host's clock (${report.at}) is outside the certificate validity; Ignition does not sync time before fetching`,
-        'mcs-doctor bmc-time --host <bmh-name> --set  (sets the BMC clock through Redfish: PATCH /redfish/v1/Managers/<id> DateTime)',
+        'set the BMC clock through Redfish: PATCH /redfish/v1/Managers/<id> with {"DateTime": "<UTC now>"} (credentials from the BareMetalHost\'s bmc.credentialsName secret)',
         'or fix the clock in the BIOS/BMC UI, then power-cycle the host',
       ];
     case 'mcs-san-mismatch':
@@ -257,7 +256,6 @@ function nextSteps(report: Omit<ProbeReport, 'next'>): string[] {
           ? `DNS: ${host} must resolve on the worker's network (api-int record, or the API VIP)`
           : `from the worker's network: nc -vz ${host} ${report.port}  (firewall, VLAN, route, who holds the API VIP)`,
         `oc get pods -n ${mco} -l k8s-app=machine-config-server -o wide  (one per master, hostNetwork, port ${report.port})`,
-        diagnose,
       ];
     case 'mcs-not-tls':
       return [
@@ -279,14 +277,14 @@ function nextSteps(report: Omit<ProbeReport, 'next'>): string[] {
         `openssl s_client -connect ${host}:${report.port} -servername ${host} -showcerts  (inspect the served chain)`,
         'oc adm ocp-certificates regenerate-machine-config-server-serving-cert',
       ];
-    case 'pointer-unsupported-version' as CauseId:
+    case 'pointer-unsupported-version':
       return [
         'Ignition 2.x (RHCOS 4.6+ boot images) accepts only spec-3 pointer configs; spec 2 works only with old boot images (Ignition 0.x, RHCOS < 4.6)',
         "let the MCO boot-image controller upgrade the stub to spec 3 (oc get machineconfiguration cluster -o yaml: managedBootImages), or rewrite worker-user-data with a spec-3 pointer ('merge' instead of 'append')",
         'if the host really boots an RHCOS < 4.6 image: mcs-doctor probe --legacy-ignition ...',
       ];
     default:
-      return [diagnose];
+      return [hostState];
   }
 }
 

@@ -126,7 +126,7 @@ describe('mcs-doctor probe', () => {
     assert.equal(j.reasonNow, 'ok');
     assert.equal(j.cause, 'worker-clock-skew');
     assert.equal(j.at, at);
-    assert.ok(j.next.some((n) => n.includes('bmc-time')));
+    assert.ok(j.next.some((n) => n.includes('PATCH /redfish/v1/Managers/')));
     const text = await runCli(['probe', url, '--ca', await writeCa(pki.root.certPem), '--at', at]);
     assert.ok(text.stdout.includes('@ = evaluated (--at)'));
     assert.ok(text.stdout.includes('NOT YET VALID at the evaluated time'));

@@ -112,6 +112,16 @@ test('unknown authority with the "possibly because" hint keeps the reason', asyn
   assert.deepEqual(r.causes[0]?.evidence.candidateAuthority, ['no-bc-root-ca']);
 });
 
+test('a trusted CA with the issuer name but another key is called out as such', async () => {
+  const r = await explain(
+    'INFO     : GET error: Get "https://localhost:1/config/worker": x509: certificate signed by unknown authority (possibly because of "crypto/rsa: verification error" while trying to verify candidate authority certificate "root-ca")\n',
+  );
+  assert.equal(r.causes[0]?.id, 'mcs-ca-mismatch');
+  assert.equal(r.causes[0]?.signatures[0]?.id, 'x509-unknown-authority-same-name');
+  assert.match(r.causes[0]?.signatures[0]?.note ?? '', /regenerated/);
+  assert.deepEqual(r.causes[0]?.evidence.candidateAuthority, ['root-ca']);
+});
+
 test('other signatures: legacy CN, key usage, timeouts, no route, unsupported version', async () => {
   const u = 'GET error: Get "https://h:22623/config/worker": ';
   const cases: Array<[string, string, string]> = [
