@@ -220,7 +220,8 @@ async function runProbe(urlArg: string | undefined, flags: ProbeFlags): Promise<
     const headers = pointer?.timeouts.httpResponseHeaders;
     result = await workerFetch({
       url,
-      anchors: [...anchors.map((a) => a.cert), ...systemRoots],
+      // Ignition starts from the system pool and appends the pointer CAs; Go tries parents in that order.
+      anchors: [...systemRoots, ...anchors.map((a) => a.cert)],
       at: at ?? now,
       resolve,
       timeoutMs: stepMs,

@@ -21,6 +21,8 @@ export interface CaseSetup {
   server?: ServedEndpoint;
   /** Host as written in the pointer's URL (Ignition resolves it via /etc/hosts to 127.0.0.1). */
   urlHost: string;
+  /** Loopback address the MCS binds to; default 127.0.0.1. */
+  bindHost?: string;
   /** CAs written into the pointer, in order. */
   pointerCas: IssuedCert[];
   caEncoding?: 'base64' | 'percent';
@@ -137,6 +139,27 @@ export const ORACLE_CASES: OracleCase[] = [
     setup: async (pki) => ({
       server: served(await pki.leaf({ ipAddresses: ['192.0.2.10', '127.0.0.2'] })),
       urlHost: '127.0.0.1',
+      pointerCas: [pki.root],
+    }),
+  },
+  {
+    name: 'IPv6 URL, IPv6 SAN present',
+    expectOk: true,
+    setup: async (pki) => ({
+      server: served(await pki.leaf({ ipAddresses: ['::1'] })),
+      urlHost: '[::1]',
+      bindHost: '::1',
+      pointerCas: [pki.root],
+    }),
+  },
+  {
+    name: 'IPv6 URL, only an IPv4 SAN',
+    expectOk: false,
+    cause: 'mcs-san-mismatch',
+    setup: async (pki) => ({
+      server: served(await pki.leaf({ ipAddresses: ['127.0.0.1'] })),
+      urlHost: '[::1]',
+      bindHost: '::1',
       pointerCas: [pki.root],
     }),
   },

@@ -52,7 +52,7 @@ export async function runOracleCase(
     let port: number;
     if (setup.server) {
       endpoint = await startMcsEndpoint({
-        host: LOOPBACK,
+        host: setup.bindHost ?? LOOPBACK,
         tls: {
           certChainPem: setup.server.chain.map((c) => c.certPem).join(''),
           keyPem: setup.server.key.keyPem,

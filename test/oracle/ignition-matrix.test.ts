@@ -100,7 +100,7 @@ describe(
         if (ignitionOk) {
           assert.ok(
             outcome.mcsLog.some((line) =>
-              /api\.go:110\] Pool worker requested by address:"127\.0\.0\.1:\d+" User-Agent:"Ignition\/Debian 2\.14\.0\+ds1-1\+b6" Accept-Header: "application\/vnd\.coreos\.ignition\+json;version=3\.3\.0, \*\/\*;q=0\.1"$/.test(
+              /api\.go:110\] Pool worker requested by address:"(?:127\.0\.0\.1|\[::1\]):\d+" User-Agent:"Ignition\/Debian 2\.14\.0\+ds1-1\+b6" Accept-Header: "application\/vnd\.coreos\.ignition\+json;version=3\.3\.0, \*\/\*;q=0\.1"$/.test(
                 line,
               ),
             ),

@@ -28,6 +28,13 @@ function goPoolRequest(pool: string): string {
   return `{${pool} 0xc${randomBytes(4).toString('hex').padStart(9, '0')}}`;
 }
 
+/** Go's http.Request.RemoteAddr: net.JoinHostPort, so IPv6 comes in brackets. */
+function remoteAddr(req: IncomingMessage): string {
+  const ip = req.socket.remoteAddress ?? '';
+  const port = req.socket.remotePort ?? 0;
+  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
+}
+
 export function handleMcsRequest(
   req: IncomingMessage,
   res: ServerResponse,
@@ -48,7 +55,7 @@ export function handleMcsRequest(
   log.write(
     'I',
     'api.go:110',
-    `Pool ${pool} requested by address:${goQuote(`${req.socket.remoteAddress ?? ''}:${req.socket.remotePort ?? 0}`)} User-Agent:${goQuote(userAgent)} Accept-Header: ${goQuote(accept)}`,
+    `Pool ${pool} requested by address:${goQuote(remoteAddr(req))} User-Agent:${goQuote(userAgent)} Accept-Header: ${goQuote(accept)}`,
   );
 
   const choice = chooseSpecVersion(accept, settings.maxSpec3Minor);
