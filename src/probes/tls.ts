@@ -28,7 +28,7 @@ import {
  * served. This self-signed certificate (public part only; its key was thrown away) signs
  * nothing, so every certificate in the walk came from the server.
  */
-const PLACEHOLDER_TRUST_STORE = `-----BEGIN CERTIFICATE-----
+const INERT_TRUST_ANCHOR = `-----BEGIN CERTIFICATE-----
 MIIB0TCCAXegAwIBAgIUOCNjLu2+B/3ddGdXSOCYsaVX7i4wCgYIKoZIzj0EAwIw
 PTE7MDkGA1UEAwwybWNzLWRvY3RvciBwbGFjZWhvbGRlciB0cnVzdCBzdG9yZSAo
 c2lnbnMgbm90aGluZykwIBcNMjYxMTIzMjEzOTUzWhgPMjEyNjEwMzAyMTM5NTNa
@@ -124,7 +124,7 @@ export interface Handshake {
  * Walks Node's peer chain. Limitation: Node reorders what the server sent by issuer and drops
  * certificates that do not link to the leaf (e.g. an unrelated extra certificate or a second
  * cross-signed intermediate with the same subject); Go would keep them as candidate
- * intermediates. The placeholder trust store keeps non-served certificates out.
+ * intermediates. The inert trust anchor keeps non-served certificates out.
  */
 function servedChain(peer: DetailedPeerCertificate): CertInfo[] {
   const out: CertInfo[] = [];
@@ -206,7 +206,7 @@ export function tlsHandshake(raw: Socket, opts: HandshakeOptions): Promise<Hands
       // Go sends SNI = the URL host, except for IP literals; Node would otherwise default to "localhost".
       servername: opts.isIpHost ? '' : opts.serverName.replace(/\.$/, ''),
       rejectUnauthorized: false,
-      ca: [PLACEHOLDER_TRUST_STORE],
+      ca: [INERT_TRUST_ANCHOR],
       minVersion: 'TLSv1.2',
     });
     handle.sock = sock;
