@@ -5,6 +5,7 @@
  * (DNSError.Error), net/http/transport.go (TLS handshake and header timeouts, the
  * "server gave HTTP response" check), net/http/status.go (StatusText), crypto/tls/alert.go.
  */
+import { goQuote } from '../pki/goquote.js';
 
 /** `host:port` as Go's net.JoinHostPort writes it (IPv6 in brackets). */
 export function joinHostPort(host: string, port: number): string {
@@ -13,7 +14,7 @@ export function joinHostPort(host: string, port: number): string {
 
 /** url.Error as http.Client.Do returns it: `Get "<url>": <err>`. Ignition prefixes `GET error: `. */
 export function getErrorLine(url: string, err: string): string {
-  return `GET error: Get ${JSON.stringify(url)}: ${err}`;
+  return `GET error: Get ${goQuote(url)}: ${err}`;
 }
 
 /** net.OpError for a failed connect: `dial tcp 10.0.0.1:22623: connect: connection refused`. */

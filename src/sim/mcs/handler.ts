@@ -7,7 +7,9 @@ import { posix } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { chooseSpecVersion } from './accept.js';
 import { buildPoolConfig, type PoolContent } from './ignition-config.js';
-import { goQuote, type KlogSink } from './klog.js';
+import { goQuote } from '../../pki/goquote.js';
+import { joinHostPort } from '../../probes/go-errors.js';
+import type { KlogSink } from './klog.js';
 
 export interface HandlerSettings {
   pools: ReadonlySet<string>;
@@ -26,13 +28,6 @@ function empty(res: ServerResponse, status: number): void {
 // Go's %v of poolRequest{machineConfigPool, version *semver.Version}: the pointer prints as an address.
 function goPoolRequest(pool: string): string {
   return `{${pool} 0xc${randomBytes(4).toString('hex').padStart(9, '0')}}`;
-}
-
-/** Go's http.Request.RemoteAddr: net.JoinHostPort, so IPv6 comes in brackets. */
-function remoteAddr(req: IncomingMessage): string {
-  const ip = req.socket.remoteAddress ?? '';
-  const port = req.socket.remotePort ?? 0;
-  return ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`;
 }
 
 export function handleMcsRequest(
@@ -55,7 +50,7 @@ export function handleMcsRequest(
   log.write(
     'I',
     'api.go:110',
-    `Pool ${pool} requested by address:${goQuote(remoteAddr(req))} User-Agent:${goQuote(userAgent)} Accept-Header: ${goQuote(accept)}`,
+    `Pool ${pool} requested by address:${goQuote(joinHostPort(req.socket.remoteAddress ?? '', req.socket.remotePort ?? 0))} User-Agent:${goQuote(userAgent)} Accept-Header: ${goQuote(accept)}`,
   );
 
   const choice = chooseSpecVersion(accept, settings.maxSpec3Minor);

@@ -3,5 +3,5 @@ export type { McsEndpoint, McsEndpointOptions, McsFaults, McsTlsMaterial } from 
 export { chooseSpecVersion, parseAcceptHeader } from './accept.js';
 export { buildPoolConfig, renderedConfigName } from './ignition-config.js';
 export type { PoolContent } from './ignition-config.js';
-export { formatKlogLine, goQuote, KlogSink } from './klog.js';
+export { formatKlogLine, KlogSink } from './klog.js';
 export { assertLoopback, isLoopbackAddress } from './loopback.js';

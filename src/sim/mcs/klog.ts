@@ -24,21 +24,6 @@ export function formatKlogLine(
   return `${severity}${date} ${time} ${String(threadId).padStart(7, ' ')} ${source}] ${message}`;
 }
 
-/** Go's %q for the ASCII strings the MCS logs (addresses, user agents, Accept headers). */
-export function goQuote(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const code = ch.codePointAt(0) ?? 0;
-    if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\t') out += '\\t';
-    else if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += ch;
-  }
-  return `${out}"`;
-}
-
 /** Collects log lines in memory (what `oc logs` would show) and forwards them to an optional listener. */
 export class KlogSink {
   private readonly lines: string[] = [];
