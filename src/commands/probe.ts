@@ -8,11 +8,18 @@ import { Command, Option } from 'commander';
 import { isIP } from 'node:net';
 import { ExitCode, InputError } from '../cli/errors.js';
 import { readCertificateBundle, readPointer } from '../ignition/input.js';
+import {
+  DEFAULT_WORKER_IGNITION,
+  ignitionAcceptsSpec,
+  maxStableSpec,
+  minimumIgnitionFor,
+  parseIgnitionVersion,
+} from '../ignition/compat.js';
 import type { PointerConfig } from '../ignition/types.js';
 import type { CertInfo } from '../pki/types.js';
 import { workerFetch } from '../probes/fetch.js';
 import { IGNITION_FINAL } from '../probes/go-errors.js';
-import { DEFAULT_STEP_TIMEOUT_MS } from '../probes/ignition-client.js';
+import { DEFAULT_STEP_TIMEOUT_MS, acceptForSpec } from '../probes/ignition-client.js';
 import { canonicalHostName } from '../probes/resolve.js';
 import type { FetchResult } from '../probes/types.js';
 import { parseTarget } from '../probes/url.js';
@@ -33,6 +40,7 @@ interface ProbeFlags {
   timeout: string;
   systemRoots?: boolean;
   legacyIgnition?: boolean;
+  ignitionVersion?: string;
   userAgent?: string;
   output: string;
 }
@@ -143,8 +151,8 @@ async function loadAnchors(
   return { anchors, systemRoots, remoteCas };
 }
 
-/** Ignition 2.x refuses a spec-2 pointer before any fetch (verified with Ignition 2.14). */
-function unsupportedPointerResult(url: string, at: Date, pointer: PointerConfig): FetchResult {
+/** Ignition refuses a pointer whose spec it does not accept before any fetch (verified with Ignition 2.14). */
+function unsupportedPointerResult(url: string, at: Date, detail: string): FetchResult {
   const target = parseTarget(url);
   return {
     url,
@@ -154,9 +162,48 @@ function unsupportedPointerResult(url: string, at: Date, pointer: PointerConfig)
     verdict: 'fail',
     reason: 'unsupported-pointer-version',
     ignitionFinal: IGNITION_FINAL.unsupportedVersion,
-    detail: `the pointer config is spec ${pointer.specVersion}: Ignition 2.x (RHCOS 4.6+ boot images) accepts only spec 3 and fetches nothing; old boot images (Ignition 0.x, RHCOS < 4.6) accept spec 2, and the MCO boot-image controller upgrades stubs to spec 3. Use --legacy-ignition to probe as Ignition 0.x would`,
+    detail,
     chain: [],
     timings: {},
+  };
+}
+
+function parseIgnitionFlag(text: string): string {
+  const version = parseIgnitionVersion(text);
+  if (!version) {
+    throw new InputError(`--ignition-version ${JSON.stringify(text)}: not an Ignition 2.x release number`, {
+      where: '--ignition-version',
+      hint: "give the worker boot image's Ignition, e.g. --ignition-version 2.14.0 (rpm -q ignition on that RHCOS); for Ignition 0.x use --legacy-ignition",
+    });
+  }
+  return version;
+}
+
+/**
+ * Whether the worker's Ignition refuses the pointer before fetching. A refusal is certain for
+ * spec 2 (every Ignition 2.x) and for a spec newer than a given --ignition-version; without one,
+ * a spec newer than the default's is only a warning, since newer boot images accept it.
+ */
+function pointerRefusal(
+  pointer: PointerConfig,
+  ignition: string,
+  ignitionGiven: boolean,
+): { detail?: string; warning?: string } | undefined {
+  if (pointer.major === 2) {
+    return {
+      detail: `the pointer config is spec ${pointer.specVersion}: Ignition 2.x (RHCOS 4.6+ boot images) accepts only spec 3 and fetches nothing; old boot images (Ignition 0.x, RHCOS < 4.6) accept spec 2, and the MCO boot-image controller upgrades stubs to spec 3. Use --legacy-ignition to probe as Ignition 0.x would`,
+    };
+  }
+  if (ignitionAcceptsSpec(ignition, pointer.specVersion)) return undefined;
+  const needs = minimumIgnitionFor(pointer.specVersion);
+  const needText = needs ? `Ignition ${needs} or newer` : 'a newer Ignition';
+  if (ignitionGiven) {
+    return {
+      detail: `the pointer config is spec ${pointer.specVersion}, which Ignition ${ignition} does not accept (its newest is ${maxStableSpec(ignition)}); it needs ${needText}. The boot image is older than the MCO that wrote the pointer: update the boot image, or write a pointer of spec ${maxStableSpec(ignition)} or older`,
+    };
+  }
+  return {
+    warning: `the pointer config is spec ${pointer.specVersion}: a worker whose boot image runs Ignition older than ${needs ?? 'the one that introduced it'} refuses it before fetching (Ignition failed: unsupported config version); give --ignition-version to check the worker's own`,
   };
 }
 
@@ -212,9 +259,21 @@ async function runProbe(urlArg: string | undefined, flags: ProbeFlags): Promise<
 
   const now = new Date();
   const legacy = flags.legacyIgnition === true;
+  const givenIgnition =
+    flags.ignitionVersion === undefined ? undefined : parseIgnitionFlag(flags.ignitionVersion);
+  if (legacy && givenIgnition) {
+    throw new InputError('--legacy-ignition and --ignition-version contradict each other', {
+      where: 'command line',
+      hint: '--legacy-ignition is Ignition 0.x (spec-2 pointers); --ignition-version names an Ignition 2.x release',
+    });
+  }
+  const workerIgnition = givenIgnition ?? DEFAULT_WORKER_IGNITION;
+  const refusal =
+    legacy || !pointer ? undefined : pointerRefusal(pointer, workerIgnition, givenIgnition !== undefined);
+  const warnings = refusal?.warning ? [refusal.warning] : [];
   let result: FetchResult;
-  if (pointer && pointer.major === 2 && !legacy) {
-    result = unsupportedPointerResult(url, at ?? now, pointer);
+  if (refusal?.detail) {
+    result = unsupportedPointerResult(url, at ?? now, refusal.detail);
   } else {
     const httpTotal = pointer?.timeouts.httpTotal;
     const headers = pointer?.timeouts.httpResponseHeaders;
@@ -228,7 +287,8 @@ async function runProbe(urlArg: string | undefined, flags: ProbeFlags): Promise<
       totalTimeoutMs: httpTotal ? httpTotal * 1000 : undefined,
       responseHeaderTimeoutMs: headers ? Math.min(headers * 1000, stepMs) : undefined,
       legacyIgnition: legacy,
-      userAgent: flags.userAgent,
+      accept: legacy ? undefined : acceptForSpec(maxStableSpec(workerIgnition)),
+      userAgent: flags.userAgent ?? (legacy ? undefined : `Ignition/${workerIgnition}`),
     });
   }
   const report = buildProbeReport({
@@ -238,6 +298,8 @@ async function runProbe(urlArg: string | undefined, flags: ProbeFlags): Promise<
     systemRoots,
     pointer: pointer ? { origin: pointer.origin, specVersion: pointer.specVersion } : undefined,
     legacyIgnition: legacy,
+    workerIgnition: legacy ? '0.x' : workerIgnition,
+    warnings,
   });
   process.stdout.write(
     flags.output === 'json'
@@ -278,7 +340,11 @@ export function probeCommand(): Command {
     )
     .option('--system-roots', `also trust the system roots (${SYSTEM_ROOTS_FILE}), as Ignition does`)
     .option('--legacy-ignition', 'probe a spec-2 pointer as Ignition 0.x (RHCOS < 4.6 boot images) would')
-    .option('--user-agent <ua>', "User-Agent to send (default: Ignition 2.14's)")
+    .option(
+      '--ignition-version <x.y.z>',
+      `the worker boot image's Ignition release: which pointer specs it accepts, and its Accept header (default: ${DEFAULT_WORKER_IGNITION})`,
+    )
+    .option('--user-agent <ua>', 'User-Agent to send (default: Ignition/<--ignition-version>)')
     .addOption(new Option('-o, --output <format>', 'output format: text or json').default('text'))
     .action(async (url: string | undefined, flags: ProbeFlags) => {
       process.exitCode = await runProbe(url, flags);

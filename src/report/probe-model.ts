@@ -73,6 +73,9 @@ export interface ProbeReport {
   request: { userAgent: string; accept: string } | null;
   pointer: { origin: string; specVersion: string } | null;
   legacyIgnition: boolean;
+  workerIgnition: string;
+  /** Things that may make the worker's outcome differ from this one (e.g. its Ignition release). */
+  warnings: string[];
   timings: FetchResult['timings'];
   next: string[];
 }
@@ -85,6 +88,9 @@ export interface ProbeReportInput {
   systemRoots: CertInfo[];
   pointer?: { origin: string; specVersion: string };
   legacyIgnition: boolean;
+  /** The Ignition release the verdict models ("0.x" with --legacy-ignition). */
+  workerIgnition: string;
+  warnings: string[];
 }
 
 function keyAlgorithm(c: CertInfo): string {
@@ -359,6 +365,8 @@ export function buildProbeReport(input: ProbeReportInput): ProbeReport {
     request: result.request ?? null,
     pointer: input.pointer ?? null,
     legacyIgnition: input.legacyIgnition,
+    workerIgnition: input.workerIgnition,
+    warnings: input.warnings,
     timings: result.timings,
   };
   return { ...base, next: nextSteps(base) };

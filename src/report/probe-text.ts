@@ -98,6 +98,7 @@ export function renderProbeText(report: ProbeReport, p: Palette): string {
   if (report.reasonNow !== null && report.reasonNow !== report.reason) {
     out.push(`  at this machine's clock (${report.now}) the verdict would be: ${report.reasonNow}`);
   }
+  for (const warning of report.warnings) out.push(p.yellow(`  warning: ${warning}`));
   out.push('');
 
   out.push(p.bold('Endpoint'));
@@ -116,6 +117,9 @@ export function renderProbeText(report: ProbeReport, p: Palette): string {
   if (report.request)
     out.push(`  request   User-Agent: ${report.request.userAgent} | Accept: ${report.request.accept}`);
   if (report.pointer) out.push(`  pointer   ${report.pointer.origin} (spec ${report.pointer.specVersion})`);
+  out.push(
+    `  worker    Ignition ${report.workerIgnition}${report.legacyIgnition ? ' (--legacy-ignition)' : ''}`,
+  );
   out.push(
     `  clock     evaluated at ${report.at}${report.at === report.now ? ' (now)' : `, now ${report.now}`}`,
   );

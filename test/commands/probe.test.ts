@@ -60,6 +60,7 @@ interface ProbeJson {
   ignitionError: string | null;
   ignitionFinal: string | null;
   reasonNow: string | null;
+  detail?: string | null;
   at: string;
   chain: Array<{ subject: string; sentByServer: boolean; spkiSha256: string }>;
   anchors: Array<{ index: number; subject: string; spkiSha256: string }>;
@@ -187,6 +188,44 @@ describe('mcs-doctor probe', () => {
       s.seen[0]?.head ?? '',
       /\r\nAccept: application\/vnd\.coreos\.ignition\+json; version=2\.2\.0, /,
     );
+  });
+
+  test("spec 3.4.0 pointer: refused for a given older Ignition, a warning when the worker's Ignition is unknown", async () => {
+    const s = await serveLeaf();
+    const url = `https://localhost:${s.port}/config/worker`;
+    const path = join(tmp, `pointer-${fileCount++}.ign`);
+    await writeFile(path, pointerConfigJson({ url, caPems: [pki.root.certPem], specVersion: '3.4.0' }));
+
+    const old = await runCli(['probe', '--pointer', path, '--ignition-version', '2.14', '-o', 'json']);
+    assert.equal(old.code, 1, old.stderr);
+    const refused = parse(old.stdout);
+    assert.equal(refused.reason, 'unsupported-pointer-version');
+    assert.equal(refused.ignitionFinal, 'Ignition failed: unsupported config version');
+    assert.match(
+      refused.detail ?? '',
+      /Ignition 2\.14\.0 does not accept .* needs Ignition 2\.15\.0 or newer/,
+    );
+    assert.equal(s.connections, 0, 'Ignition refuses before fetching');
+
+    const recent = await runCli(['probe', '--pointer', path, '--ignition-version', '2.20.1', '-o', 'json']);
+    assert.equal(recent.code, 0, recent.stderr);
+    assert.match(s.seen[0]?.head ?? '', /\r\nUser-Agent: Ignition\/2\.20\.1\r\n/);
+    assert.match(
+      s.seen[0]?.head ?? '',
+      /\r\nAccept: application\/vnd\.coreos\.ignition\+json;version=3\.5\.0, /,
+    );
+
+    const unknown = await runCli(['probe', '--pointer', path]);
+    assert.equal(unknown.code, 0, unknown.stderr);
+    assert.match(
+      unknown.stdout,
+      /warning: the pointer config is spec 3\.4\.0: a worker whose boot image runs Ignition older than 2\.15\.0 refuses it/,
+    );
+
+    const bad = await runCli(['probe', '--pointer', path, '--ignition-version', 'latest']);
+    assert.equal(bad.code, 2);
+    assert.match(bad.stderr, /--ignition-version "latest": not an Ignition 2\.x release number/);
+    assert.doesNotMatch(bad.stderr, /\n\s+at /);
   });
 
   test('nothing listening: exit 1 (a finding), cause mcs-unreachable, Go dial text', async () => {

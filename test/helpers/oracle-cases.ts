@@ -27,6 +27,7 @@ export interface CaseSetup {
   pointerCas: IssuedCert[];
   caEncoding?: 'base64' | 'percent';
   spec?: 2 | 3;
+  specVersion?: string;
 }
 
 export interface OracleCase {
@@ -237,6 +238,27 @@ export const ORACLE_CASES: OracleCase[] = [
       urlHost: 'localhost',
       pointerCas: [pki.root],
       spec: 2,
+    }),
+  },
+  {
+    name: 'spec 3.4.0 pointer (newer than Ignition 2.14 accepts)',
+    expectOk: false,
+    cause: 'pointer-unsupported-version',
+    setup: async (pki) => ({
+      server: served(await pki.leaf()),
+      urlHost: 'localhost',
+      pointerCas: [pki.root],
+      specVersion: '3.4.0',
+    }),
+  },
+  {
+    name: 'spec 3.4.0-experimental pointer (Ignition 2.14 accepts it)',
+    expectOk: true,
+    setup: async (pki) => ({
+      server: served(await pki.leaf()),
+      urlHost: 'localhost',
+      pointerCas: [pki.root],
+      specVersion: '3.4.0-experimental',
     }),
   },
   {

@@ -69,6 +69,7 @@ export async function runOracleCase(
       caPems: setup.pointerCas.map((c) => c.certPem),
       caEncoding: setup.caEncoding,
       spec: setup.spec,
+      specVersion: setup.specVersion,
       httpTotal: HTTP_TOTAL_SECONDS,
     });
     const pointerFile = join(dir, 'pointer.ign');
@@ -76,9 +77,23 @@ export async function runOracleCase(
     const [ignition, probe] = await Promise.all([
       runIgnitionFetch(pointerJson, 30_000),
       options.probe
-        ? runCli(['probe', '--pointer', pointerFile, '--timeout', String(HTTP_TOTAL_SECONDS), '-o', 'json'], {
-            killAfterMs: 30_000,
-          })
+        ? runCli(
+            [
+              'probe',
+              '--pointer',
+              pointerFile,
+              // The worker here is Debian's Ignition 2.14.0: tell probe which Ignition it models.
+              '--ignition-version',
+              '2.14.0',
+              '--timeout',
+              String(HTTP_TOTAL_SECONDS),
+              '-o',
+              'json',
+            ],
+            {
+              killAfterMs: 30_000,
+            },
+          )
         : Promise.resolve(undefined),
     ]);
     return { url, pointerJson, ignition, probe, mcsLog: endpoint?.logLines() ?? [] };

@@ -6,6 +6,8 @@ export interface PointerSpec {
   caPems: string[];
   caEncoding?: 'base64' | 'percent';
   spec?: 2 | 3;
+  /** ignition.version of a spec-3 pointer (default 3.2.0, what installers write). */
+  specVersion?: string;
   /** Bounds Ignition's retries (it otherwise retries transport errors and 5xx forever). */
   httpTotal?: number;
 }
@@ -27,7 +29,7 @@ export function pointerConfigJson(p: PointerSpec): string {
           security: { tls: { certificateAuthorities: cas } },
         }
       : {
-          version: '3.2.0',
+          version: p.specVersion ?? '3.2.0',
           config: { merge: [{ source: p.url }] },
           security: { tls: { certificateAuthorities: cas } },
         };
