@@ -119,6 +119,7 @@ export async function workerFetch(opts: FetchOptions): Promise<FetchResult> {
     result.sni = hs.sni;
     result.tlsProtocol = hs.protocol;
     result.tlsCipher = hs.cipher;
+    result.chainCapture = hs.chainCapture;
 
     // crypto/tls hands x509 the ServerName as net/http set it: the URL host, IPv6 in brackets.
     const verification = verifyChain({

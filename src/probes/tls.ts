@@ -9,6 +9,7 @@ import type { Socket } from 'node:net';
 import { connect as tlsConnect, type DetailedPeerCertificate, type TLSSocket } from 'node:tls';
 import { parseCertificate } from '../pki/parse.js';
 import type { CertInfo } from '../pki/types.js';
+import { ServerFlightRecorder, servedCertificates, serverHandshakeSecret } from './served-certificates.js';
 import { FetchDeadline } from './deadline.js';
 import { ProbeFailure } from './failure.js';
 import {
@@ -52,6 +53,8 @@ type FirstRecord = 'pending' | 'tls' | 'http' | 'not-tls';
 export class FirstRecordWatcher extends Duplex {
   firstRecord: FirstRecord = 'pending';
   rawReset = false;
+  /** Everything the server sent during the handshake, to read its Certificate message as sent. */
+  readonly recorder = new ServerFlightRecorder();
   private held = Buffer.alloc(0);
 
   constructor(
@@ -72,6 +75,7 @@ export class FirstRecordWatcher extends Duplex {
   }
 
   private onData(chunk: Buffer): void {
+    this.recorder.add(chunk);
     if (this.firstRecord === 'pending') {
       this.held = Buffer.concat([this.held, chunk]);
       if (this.held.length < 5) return;
@@ -112,30 +116,20 @@ export class FirstRecordWatcher extends Duplex {
 
 export interface Handshake {
   tls: TLSSocket;
-  /** Every certificate the server sent that links into the chain from the leaf, leaf first. */
+  /** The certificates the server sent, leaf first. */
   served: CertInfo[];
+  /** 'exact': read from the Certificate message; 'issuer-walk': Node's walk (linked certificates only). */
+  chainCapture: 'exact' | 'issuer-walk';
   /** The SNI sent (undefined for IP hosts, as Go). */
   sni?: string;
   protocol?: string;
   cipher?: string;
 }
 
-/**
- * Walks Node's peer chain. Limitation: Node reorders what the server sent by issuer and drops
- * certificates that do not link to the leaf (e.g. an unrelated extra certificate or a second
- * cross-signed intermediate with the same subject); Go would keep them as candidate
- * intermediates. The inert trust anchor keeps non-served certificates out.
- */
-function servedChain(peer: DetailedPeerCertificate): CertInfo[] {
-  const out: CertInfo[] = [];
-  const seen = new Set<string>();
-  let cur: DetailedPeerCertificate | undefined = peer;
-  while (cur?.raw && cur.raw.length > 0) {
-    const key = cur.raw.toString('base64');
-    if (seen.has(key)) break;
-    seen.add(key);
+function parseServed(ders: Buffer[]): CertInfo[] {
+  return ders.map((der, i) => {
     try {
-      out.push(parseCertificate(cur.raw, `certificate #${out.length} sent by the server`));
+      return parseCertificate(der, `certificate #${i} sent by the server`);
     } catch (err) {
       const msg = err instanceof Error ? err.message : String(err);
       throw new ProbeFailure(
@@ -144,9 +138,27 @@ function servedChain(peer: DetailedPeerCertificate): CertInfo[] {
         'the server sent a certificate that cannot be parsed',
       );
     }
+  });
+}
+
+/**
+ * Fallback when the Certificate message cannot be read: walks Node's peer chain. Limitation: Node reorders what the server sent by issuer and drops
+ * certificates that do not link to the leaf (e.g. an unrelated extra certificate or a second
+ * cross-signed intermediate with the same subject); Go would keep them as candidate
+ * intermediates. The inert trust anchor keeps non-served certificates out.
+ */
+function servedChain(peer: DetailedPeerCertificate): CertInfo[] {
+  const ders: Buffer[] = [];
+  const seen = new Set<string>();
+  let cur: DetailedPeerCertificate | undefined = peer;
+  while (cur?.raw && cur.raw.length > 0) {
+    const key = cur.raw.toString('base64');
+    if (seen.has(key)) break;
+    seen.add(key);
+    ders.push(cur.raw);
     cur = cur.issuerCertificate;
   }
-  return out;
+  return parseServed(ders);
 }
 
 export interface HandshakeOptions {
@@ -210,10 +222,22 @@ export function tlsHandshake(raw: Socket, opts: HandshakeOptions): Promise<Hands
       minVersion: 'TLSv1.2',
     });
     handle.sock = sock;
+    let handshakeSecret: Buffer | undefined;
+    sock.on('keylog', (line: Buffer) => {
+      handshakeSecret ??= serverHandshakeSecret(line);
+    });
     sock.once('secureConnect', () => {
       try {
         const s = sock;
-        const served = servedChain(s.getPeerCertificate(true));
+        watcher.recorder.stop();
+        const protocol = s.getProtocol() ?? undefined;
+        const cipher = s.getCipher()?.standardName ?? s.getCipher()?.name;
+        const exact = servedCertificates(watcher.recorder.bytes(), {
+          protocol,
+          cipher,
+          serverHandshakeSecret: handshakeSecret,
+        });
+        const served = exact ? parseServed(exact) : servedChain(s.getPeerCertificate(true));
         if (served.length === 0) {
           finish(new ProbeFailure('tls-handshake-failed', 'tls: server sent no certificates', undefined));
           return;
@@ -221,8 +245,9 @@ export function tlsHandshake(raw: Socket, opts: HandshakeOptions): Promise<Hands
         finish(undefined, {
           tls: s,
           served,
+          chainCapture: exact ? 'exact' : 'issuer-walk',
           sni: opts.isIpHost ? undefined : opts.serverName.replace(/\.$/, ''),
-          protocol: s.getProtocol() ?? undefined,
+          protocol,
           cipher: s.getCipher()?.name,
         });
       } catch (err) {

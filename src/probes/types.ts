@@ -86,6 +86,8 @@ export interface FetchResult {
   sni?: string;
   tlsProtocol?: string;
   tlsCipher?: string;
+  /** How the served chain was read: 'exact' from the Certificate message, or Node's 'issuer-walk' fallback. */
+  chainCapture?: 'exact' | 'issuer-walk';
   /** The request headers sent. */
   request?: { userAgent: string; accept: string };
 }

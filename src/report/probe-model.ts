@@ -58,6 +58,7 @@ export interface ProbeReport {
   resolvedFrom: string | null;
   sni: string | null;
   tlsProtocol: string | null;
+  chainCapture: 'exact' | 'issuer-walk' | null;
   at: string;
   now: string;
   /** The verdict at this machine's clock when --at asked for another one. */
@@ -336,6 +337,7 @@ export function buildProbeReport(input: ProbeReportInput): ProbeReport {
     resolvedFrom: result.resolvedFrom ?? null,
     sni: result.sni ?? null,
     tlsProtocol: result.tlsProtocol ?? null,
+    chainCapture: result.chainCapture ?? null,
     at: result.at.toISOString(),
     now: input.now.toISOString(),
     reasonNow,

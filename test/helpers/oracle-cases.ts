@@ -182,6 +182,35 @@ export const ORACLE_CASES: OracleCase[] = [
     },
   },
   {
+    name: 'server sends a stale intermediate: same name, another key',
+    expectOk: false,
+    cause: 'mcs-ca-mismatch',
+    setup: async (pki) => {
+      const leaf = await issueCertificate(leafOptions(pki.intermediate));
+      // A re-issued intermediate with the same subject but a new key: it did not sign this leaf.
+      const stale = await issueCertificate({
+        subject: pki.intermediate.cert.subject,
+        issuer: pki.root,
+        isCA: true,
+        notBefore: new Date('2015-01-01T00:00:00Z'),
+        notAfter: new Date('2045-01-01T00:00:00Z'),
+      });
+      return { server: served(leaf, stale), urlHost: 'localhost', pointerCas: [pki.root] };
+    },
+  },
+  {
+    name: 'server sends an unrelated extra certificate after the right intermediate',
+    expectOk: true,
+    setup: async (pki) => {
+      const leaf = await issueCertificate(leafOptions(pki.intermediate));
+      return {
+        server: served(leaf, pki.intermediate, pki.otherRoot),
+        urlHost: 'localhost',
+        pointerCas: [pki.root],
+      };
+    },
+  },
+  {
     name: 'expired intermediate sent by the server',
     expectOk: false,
     cause: 'mcs-cert-expired',

@@ -5,7 +5,7 @@
  */
 import { createSocket } from 'node:dgram';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import type { IssuedCert } from '../../src/pki/issue.js';
 
 export const LOOPBACK = '127.0.0.1';
@@ -60,12 +60,14 @@ export async function startTlsServer(
   chain: IssuedCert[],
   key: IssuedCert,
   respond: Respond,
+  tlsOptions: TlsOptions = {},
 ): Promise<TestServer> {
   const sockets = new Set<Socket>();
   const seen: SeenRequest[] = [];
   const sniSeen: string[] = [];
   const server = createTlsServer(
     {
+      ...tlsOptions,
       cert: chain.map((c) => c.certPem).join(''),
       key: key.keyPem,
       SNICallback: (name, cb) => {
