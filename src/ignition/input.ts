@@ -148,6 +148,13 @@ function pointerFromSecret(secret: SecretLike, origin: string, pathPrefix: strin
       });
     }
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+    // must-gather replaces every secret value with its length ("1755 bytes long").
+    if (/^\d+ bytes long$/.test(decoded.trim())) {
+      throw new InputError(`${secretOrigin} was redacted by must-gather: ${path} reads "${decoded.trim()}"`, {
+        where: `${origin}: ${path}`,
+        hint: `a must-gather keeps no secret values; export the real one from the cluster: oc get secret -n ${ns} ${name} -o yaml > ${name}.yaml`,
+      });
+    }
     if (decoded.trim() === '') {
       throw new InputError(`${path} is empty`, {
         where: `${origin}: ${path}`,
@@ -173,9 +180,14 @@ function fromKubernetesObject(obj: SecretLike, origin: string): PointerConfig | 
     .map((item, i) => ({ item, i }))
     .filter(({ item }) => item?.kind === 'Secret' || obj.kind === 'SecretList');
   if (secrets.length !== 1) {
+    const userData = secrets
+      .map(({ item }) => (typeof item?.metadata?.name === 'string' ? item.metadata.name : ''))
+      .filter((n) => /-user-data(-managed)?$/.test(n));
     throw new InputError(`expected a List with exactly one Secret, got ${secrets.length}`, {
       where: `${origin}: $.items`,
-      hint: 'select one secret, e.g. oc get secret -n openshift-machine-api worker-user-data -o yaml',
+      hint: userData.length
+        ? `it holds the user-data secrets ${userData.join(', ')}; export the one the host uses: oc get secret -n openshift-machine-api ${userData.find((n) => n.startsWith('worker')) ?? userData[0]} -o yaml`
+        : 'select one secret, e.g. oc get secret -n openshift-machine-api worker-user-data -o yaml',
     });
   }
   const only = secrets[0] as { item: SecretLike; i: number };
