@@ -6,6 +6,7 @@
 import { CAUSES, type CauseId } from '../diagnosis/causes.js';
 import { verifyChain } from '../pki/verify.js';
 import type { CertInfo } from '../pki/types.js';
+import { probeReasonForVerify } from '../probes/fetch.js';
 import type { FetchResult, ProbeReason } from '../probes/types.js';
 
 export interface AnchorInput {
@@ -297,7 +298,8 @@ function nextSteps(report: Omit<ProbeReport, 'next'>): string[] {
 
 export function buildProbeReport(input: ProbeReportInput): ProbeReport {
   const { result, anchors } = input;
-  const roots = [...anchors.map((a) => a.cert), ...input.systemRoots];
+  // Same order as the fetch: Ignition starts from the system pool and appends the pointer CAs.
+  const roots = [...input.systemRoots, ...anchors.map((a) => a.cert)];
   const anchorIndex = (c: CertInfo): number | undefined => {
     const i = anchors.findIndex((a) => sameCert(a.cert, c));
     return i < 0 ? undefined : i;
@@ -311,13 +313,7 @@ export function buildProbeReport(input: ProbeReportInput): ProbeReport {
   const clockMoved = Math.abs(result.at.getTime() - input.now.getTime()) > 1000;
   if (clockMoved && result.verification && result.chain.length > 0) {
     const v = verifyChain({ chain: result.chain, roots, host: hostForVerify(result), at: input.now });
-    reasonNow = v.ok ? 'ok' : (v.reason as ProbeReason);
-    if (
-      !['ok', 'cert-expired', 'cert-not-yet-valid', 'unknown-authority', 'hostname-mismatch'].includes(
-        reasonNow,
-      )
-    )
-      reasonNow = 'cert-invalid';
+    reasonNow = probeReasonForVerify(v.reason);
   }
   const cause = causeFor(result, reasonNow);
   const base: Omit<ProbeReport, 'next'> = {
