@@ -1,0 +1,62 @@
+/**
+ * What a scenario hands to the simulated cluster: the objects in the API at start, and the
+ * state of the machines that are not API objects (BMC clocks, power, what is on each host's
+ * config drive). Controllers start from this and keep it alive.
+ */
+import type { KubeObject } from './kube/types.js';
+import type { SimNetwork } from './network.js';
+
+export type OpenShiftVersion = '4.12' | '4.16' | '4.19';
+export const OPENSHIFT_VERSIONS: readonly OpenShiftVersion[] = ['4.12', '4.16', '4.19'];
+
+/** Compares versions like "4.12" < "4.19". */
+export function versionAtLeast(version: OpenShiftVersion, min: OpenShiftVersion): boolean {
+  const [a = 0, b = 0] = version.split('.').map(Number);
+  const [c = 0, d = 0] = min.split('.').map(Number);
+  return a > c || (a === c && b >= d);
+}
+
+export interface PemPair {
+  certPem: string;
+  keyPem: string;
+}
+
+export interface BmcSeed {
+  /** From the BMH's credentials secret; the BMC accepts exactly these. */
+  username: string;
+  password: string;
+  /** The BMC answers PATCH DateTime with an error (vendor lock, NTP enabled). */
+  refuseClockSet?: boolean;
+  /** `redfish` serves the Redfish tree; `ipmi` has no Redfish service at all. */
+  protocol: 'redfish' | 'ipmi';
+}
+
+export interface HostSeed {
+  /** BareMetalHost name (namespace openshift-machine-api). */
+  name: string;
+  /** Index in the network plan (its IP and BMC IP come from it). */
+  index: number;
+  /** The name the host takes when it boots: its Node name. */
+  hostname: string;
+  /** The host's own clock minus real time, in ms (a BMC clock that is behind is negative). */
+  clockOffsetMs: number;
+  poweredOn: boolean;
+  bmc: BmcSeed;
+  /** The pointer Ignition on the host's config drive (written at provisioning), if provisioned. */
+  configDrive?: string;
+  /** The host already joined: it has a Node and does not fetch again. */
+  joined?: boolean;
+}
+
+/** How the API VIP's :22623 behaves (the MCS unreachable scenario breaks it). */
+export type VipMode = 'forward' | 'refuse' | 'blackhole';
+
+export interface ClusterSeed {
+  version: OpenShiftVersion;
+  network: SimNetwork;
+  objects: KubeObject[];
+  hosts: HostSeed[];
+  vip: VipMode;
+  /** CA that signs kubelet client/serving certs (kube-controller-manager's signers) and the apiserver's cert. */
+  kubeCa: PemPair;
+}
