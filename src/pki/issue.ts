@@ -7,12 +7,12 @@
  * CertInfo.subject prints it: 'CN=root-ca, OU=openshift' is encoded as OU=openshift then
  * CN=root-ca, so parse(issue({subject: s})).subject === s for simple names.
  */
-import { webcrypto } from 'node:crypto';
+import { createPrivateKey, createPublicKey, webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { DerTag, encodeTlv } from './der.js';
 import { parseIP } from './ip.js';
 import { EKU } from './oids.js';
-import { derToPem, parseCertificate } from './parse.js';
+import { derToPem, parseCertificate, parseCertificates } from './parse.js';
 import type { CertInfo } from './types.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -291,4 +291,38 @@ export async function issueCertificate(opts: IssueOptions): Promise<IssuedCert> 
   }
   const pkcs8 = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', keys.privateKey));
   return { certPem: derToPem(der), keyPem: derToPem(pkcs8, 'PRIVATE KEY'), cert, keys, keyAlgorithm };
+}
+
+function keyAlgorithmOf(cert: CertInfo): KeyAlgorithm {
+  const size = cert.publicKeyDetail;
+  switch (cert.publicKeyAlgorithm) {
+    case 'RSA':
+      return size === '4096' ? 'rsa4096' : 'rsa2048';
+    case 'ECDSA':
+      return /384/.test(size) ? 'ecdsa-p384' : 'ecdsa-p256';
+    case 'Ed25519':
+      return 'ed25519';
+    default:
+      throw new Error(`cannot sign with a ${cert.publicKeyAlgorithm} key`);
+  }
+}
+
+/**
+ * An IssuedCert from PEM (a CA kept in a Secret, say), so it can sign with issueCertificate's
+ * `issuer`. The key must be PKCS#8 or the RSA/EC forms Node reads, and must match the cert.
+ */
+export async function loadIssuedCert(certPem: string, keyPem: string): Promise<IssuedCert> {
+  const cert = parseCertificates(certPem, 'issuer certificate')[0];
+  if (!cert) throw new Error('no certificate in the issuer PEM');
+  const keyAlgorithm = keyAlgorithmOf(cert);
+  const pkcs8 = createPrivateKey(keyPem).export({ format: 'der', type: 'pkcs8' });
+  const params = keyGenParams(keyAlgorithm);
+  const importParams = 'modulusLength' in params ? { name: params.name, hash: 'SHA-256' } : params;
+  const spki = createPublicKey(keyPem).export({ format: 'der', type: 'spki' });
+  if (cert.spkiDer && !Buffer.from(spki).equals(cert.spkiDer)) {
+    throw new Error('the private key does not match the certificate');
+  }
+  const privateKey = await webcrypto.subtle.importKey('pkcs8', pkcs8, importParams, true, ['sign']);
+  const publicKey = await webcrypto.subtle.importKey('spki', spki, importParams, true, ['verify']);
+  return { certPem, keyPem, cert, keys: { privateKey, publicKey }, keyAlgorithm };
 }

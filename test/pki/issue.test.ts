@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueCertificate } from '../../src/pki/issue.js';
+import { issueCertificate, loadIssuedCert } from '../../src/pki/issue.js';
+import { verifyChain } from '../../src/pki/verify.js';
 import { ALGORITHMS, HOST, NA, NB, intermediate, leaf, root } from './fixtures.js';
 
 for (const alg of ALGORITHMS) {
@@ -81,4 +82,35 @@ test('reuseKeyOf certifies the same key; defaults give CA and leaf profiles', as
   assert.equal(l.cert.basicConstraintsValid, true);
   assert.equal(l.cert.isCA, false);
   assert.deepEqual(ca.cert.extKeyUsage, []);
+});
+
+test('loadIssuedCert signs with a CA kept as PEM, and refuses a key that is not the certificate’s', async () => {
+  const now = Date.now();
+  const ca = await issueCertificate({
+    subject: 'CN=root-ca, OU=openshift',
+    isCA: true,
+    notBefore: new Date(now - 1000),
+    notAfter: new Date(now + 86_400_000),
+  });
+  const loaded = await loadIssuedCert(ca.certPem, ca.keyPem);
+  const leaf = await issueCertificate({
+    subject: 'CN=api-int.sim.example.test',
+    issuer: loaded,
+    notBefore: new Date(now - 1000),
+    notAfter: new Date(now + 86_400_000),
+  });
+  assert.equal(leaf.cert.issuer, 'CN=root-ca, OU=openshift');
+  assert.equal(
+    verifyChain({ chain: [leaf.cert], roots: [ca.cert], at: new Date(now), host: 'api-int.sim.example.test' })
+      .ok,
+    true,
+  );
+  const other = await issueCertificate({
+    subject: 'CN=other',
+    isCA: true,
+    keyAlgorithm: 'ecdsa-p256',
+    notBefore: new Date(now - 1000),
+    notAfter: new Date(now + 86_400_000),
+  });
+  await assert.rejects(loadIssuedCert(ca.certPem, other.keyPem), /does not match the certificate/);
 });
