@@ -95,6 +95,7 @@ test('loadIssuedCert signs with a CA kept as PEM, and refuses a key that is not 
   const loaded = await loadIssuedCert(ca.certPem, ca.keyPem);
   const leaf = await issueCertificate({
     subject: 'CN=api-int.sim.example.test',
+    dnsNames: ['api-int.sim.example.test'],
     issuer: loaded,
     notBefore: new Date(now - 1000),
     notAfter: new Date(now + 86_400_000),
