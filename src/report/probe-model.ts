@@ -254,7 +254,7 @@ function nextSteps(report: Omit<ProbeReport, 'next'>): string[] {
     case 'mcs-san-mismatch':
       return [
         `the certificate does not cover "${host}"; the URL host must be one of its DNS SANs (or IP SANs for an IP)`,
-        "oc get infrastructure cluster -o jsonpath='{.status.apiServerInternalURL} {.status.platformStatus.baremetal.apiServerInternalIPs}'",
+        "oc get infrastructure cluster -o jsonpath='{.status.apiServerInternalURI} {.status.platformStatus.baremetal.apiServerInternalIPs}'",
         'oc adm ocp-certificates regenerate-machine-config-server-serving-cert  (SANs come from the Infrastructure object)',
         "or point the pointer config's merge source at a host the certificate covers",
       ];
