@@ -101,7 +101,7 @@ export async function workerFetch(opts: FetchOptions): Promise<FetchResult> {
     result.resolvedFrom = resolved.source;
 
     t = Date.now();
-    const connected = await connectTcp(resolved.addresses, target.port, stepMs, deadline);
+    const connected = await connectTcp(resolved.addresses, target.port, stepMs, deadline, opts.localAddress);
     raw = connected.socket;
     result.address = connected.address;
     result.timings.connectMs = Date.now() - t;

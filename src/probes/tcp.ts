@@ -2,7 +2,7 @@
  * TCP connect as Go's net.Dialer does it: addresses in order, each given a share of the time
  * left (dialSerial/partialDeadline, at least 2 s each), the first error reported.
  */
-import { Socket } from 'node:net';
+import { Socket, isIP } from 'node:net';
 import { FetchDeadline } from './deadline.js';
 import { ProbeFailure } from './failure.js';
 import { IO_TIMEOUT, connectErrnoText, connectErrorText, dialError, joinHostPort } from './go-errors.js';
@@ -32,7 +32,16 @@ function reasonForErrno(code: string | undefined): ProbeReason {
   }
 }
 
-function connectOne(address: string, port: number, ms: number): Promise<Socket> {
+/** Only loopback source addresses may be bound (simulated hosts); anything else is a programming error. */
+export function assertLoopbackSource(localAddress: string): void {
+  const family = isIP(localAddress);
+  const loopback =
+    (family === 4 && localAddress.split('.')[0] === '127') || (family === 6 && localAddress === '::1');
+  if (!loopback)
+    throw new Error(`refusing to bind source address ${JSON.stringify(localAddress)}: loopback only`);
+}
+
+function connectOne(address: string, port: number, ms: number, localAddress?: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = new Socket();
     const timer = setTimeout(() => {
@@ -49,7 +58,7 @@ function connectOne(address: string, port: number, ms: number): Promise<Socket> 
       socket.destroy();
       reject(err);
     });
-    socket.connect({ host: address, port });
+    socket.connect(localAddress ? { host: address, port, localAddress } : { host: address, port });
   });
 }
 
@@ -58,7 +67,9 @@ export async function connectTcp(
   port: number,
   stepMs: number,
   deadline: FetchDeadline,
+  localAddress?: string,
 ): Promise<Connected> {
+  if (localAddress !== undefined) assertLoopbackSource(localAddress);
   const stepEnds = Date.now() + stepMs;
   let first: ProbeFailure | undefined;
   for (let i = 0; i < addresses.length; i++) {
@@ -67,7 +78,7 @@ export async function connectTcp(
     const share = Math.floor(limit.ms / (addresses.length - i));
     const ms = i === addresses.length - 1 ? limit.ms : Math.min(limit.ms, Math.max(share, SANE_MINIMUM_MS));
     try {
-      return { socket: await connectOne(address, port, Math.max(1, ms)), address };
+      return { socket: await connectOne(address, port, Math.max(1, ms), localAddress), address };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       let failure: ProbeFailure;

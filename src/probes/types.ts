@@ -47,6 +47,8 @@ export interface FetchOptions {
   hostsFile?: string;
   /** DNS servers ("ip" or "ip:port"); default the system's. */
   dnsServers?: string[];
+  /** Source IP the TCP connection is bound to (a simulated host's own 127.x address); loopback only. */
+  localAddress?: string;
 }
 
 export interface HttpOutcome {

@@ -6,9 +6,11 @@
  */
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
-import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
+import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import { randomBytes } from 'node:crypto';
+import { joinHostPort } from '../../probes/go-errors.js';
 import { handleMcsRequest, type HandlerSettings } from './handler.js';
+import { goHandshakeError } from './handshake-error.js';
 import type { PoolContent } from './ignition-config.js';
 import { KlogSink } from './klog.js';
 import { assertLoopback } from './loopback.js';
@@ -44,7 +46,11 @@ export interface McsEndpointOptions {
   /** Content of the served configs; defaults derive from the bound address. */
   content?: Partial<PoolContent>;
   faults?: McsFaults;
-  /** Called with each klog line as it is written (lines are also kept, see `logLines()`). */
+  /**
+   * Called with each line the server writes, as it is written (lines are also kept, see
+   * `logLines()`): klog lines and, like Go's http.Server without an ErrorLog, `log` package
+   * lines such as `2026/11/23 10:00:00 http: TLS handshake error from 127.12.1.10:43822: EOF`.
+   */
   onLogLine?: (line: string) => void;
 }
 
@@ -60,6 +66,14 @@ export interface McsEndpoint {
   /** Loads new TLS material (a pod restart with a new secret); new handshakes use it. */
   reload(tls: McsTlsMaterial): void;
   setFaults(faults: McsFaults): void;
+  /** The pools that exist now (the real server reads them from the pool lister on each request). */
+  setPools(pools: string[]): void;
+  /**
+   * Serves a connection accepted elsewhere as if it had arrived on this server's port: what a
+   * VIP held by this host does (keepalived puts the VIP on the master; the hostNetwork MCS
+   * listens on every address), so the server sees the client's own address and port.
+   */
+  acceptConnection(socket: Socket, port: 'secure' | 'insecure'): void;
   logLines(): string[];
   logText(): string;
   /** Destroys every open socket and stops listening. Safe to call twice. */
@@ -104,15 +118,14 @@ export async function startMcsEndpoint(options: McsEndpointOptions): Promise<Mcs
     handleMcsRequest(req, res, { ...settings, forcedConfigStatus: faults.configStatus }, log);
   };
 
-  // HTTP/1.1 only, TLS 1.2+, like the Go server (no h2 in ALPN).
-  const https: HttpsServer = createHttpsServer(
-    { cert: tls.certChainPem, key: tls.keyPem, minVersion: 'TLSv1.2', ALPNProtocols: ['http/1.1'] },
-    handler,
-  );
+  // TLS 1.2+, like the Go server; each connection gets its own server-side TLSSocket so a failed
+  // handshake can be logged with the client's address, as net/http does.
+  const contextOf = (material: McsTlsMaterial): SecureContext =>
+    createSecureContext({ cert: material.certChainPem, key: material.keyPem, minVersion: 'TLSv1.2' });
+  let secureContext = contextOf(tls);
+  const overTls: HttpServer = createHttpServer(handler);
   const plainOnSecure: HttpServer = createHttpServer(handler);
   const insecureHttp: HttpServer = createHttpServer(handler);
-  // Handshake failures are the client's business (it logs them); keep the server quiet and alive.
-  https.on('tlsClientError', () => {});
 
   const sockets = new Set<Socket>();
   const track = (socket: Socket): void => {
@@ -121,17 +134,41 @@ export async function startMcsEndpoint(options: McsEndpointOptions): Promise<Mcs
     socket.on('error', () => {});
   };
 
+  const serveTls = (socket: Socket): void => {
+    const peer = joinHostPort(socket.remoteAddress ?? '', socket.remotePort ?? 0);
+    const local = joinHostPort(socket.localAddress ?? '', socket.localPort ?? 0);
+    // HTTP/1.1 only (no h2 in ALPN), as the MCS disables HTTP/2.
+    const tlsSocket = new TLSSocket(socket, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] });
+    let settled = false;
+    const failed = (err?: Error): void => {
+      if (settled) return;
+      settled = true;
+      const text = goHandshakeError(err, local, peer);
+      if (text !== undefined) log.writeGoLog(`http: TLS handshake error from ${peer}: ${text}`);
+      tlsSocket.destroy();
+    };
+    tlsSocket.once('secure', () => {
+      if (settled) return;
+      settled = true;
+      overTls.emit('connection', tlsSocket);
+    });
+    tlsSocket.on('error', (err) => failed(err));
+    tlsSocket.on('close', () => failed());
+  };
+
   // One TCP listener for the secure port decides per connection who speaks, so faults can change live.
-  const secure = createNetServer((socket) => {
+  const onSecureConnection = (socket: Socket): void => {
     track(socket);
     if (faults.silentOnSecurePort) return; // hold the connection open, answer nothing
     if (faults.plainHttpOnSecurePort) plainOnSecure.emit('connection', socket);
-    else https.emit('connection', socket);
-  });
-  const insecure = createNetServer((socket) => {
+    else serveTls(socket);
+  };
+  const onInsecureConnection = (socket: Socket): void => {
     track(socket);
     insecureHttp.emit('connection', socket);
-  });
+  };
+  const secure = createNetServer(onSecureConnection);
+  const insecure = createNetServer(onInsecureConnection);
 
   const listeners: NetServer[] = [];
   const close = async (): Promise<void> => {
@@ -160,11 +197,18 @@ export async function startMcsEndpoint(options: McsEndpointOptions): Promise<Mcs
       configUrl: (pool = 'worker') => `${baseUrl}/config/${pool}`,
       servedChainPem: () => tls.certChainPem,
       reload(next: McsTlsMaterial) {
-        https.setSecureContext({ cert: next.certChainPem, key: next.keyPem, minVersion: 'TLSv1.2' });
+        secureContext = contextOf(next);
         tls = next;
       },
       setFaults(next: McsFaults) {
         faults = { ...next };
+      },
+      setPools(pools: string[]) {
+        settings.pools = new Set(pools);
+      },
+      acceptConnection(socket: Socket, port: 'secure' | 'insecure') {
+        if (port === 'secure') onSecureConnection(socket);
+        else onInsecureConnection(socket);
       },
       logLines: () => log.all(),
       logText: () => log.text(),

@@ -24,6 +24,14 @@ export function formatKlogLine(
   return `${severity}${date} ${time} ${String(threadId).padStart(7, ' ')} ${source}] ${message}`;
 }
 
+/** Go's log.LstdFlags time: `2006/01/02 15:04:05`. */
+export function formatGoLogTime(at: Date): string {
+  return (
+    `${at.getUTCFullYear()}/${pad(at.getUTCMonth() + 1, 2)}/${pad(at.getUTCDate(), 2)} ` +
+    `${pad(at.getUTCHours(), 2)}:${pad(at.getUTCMinutes(), 2)}:${pad(at.getUTCSeconds(), 2)}`
+  );
+}
+
 /** Collects log lines in memory (what `oc logs` would show) and forwards them to an optional listener. */
 export class KlogSink {
   private readonly lines: string[] = [];
@@ -32,6 +40,16 @@ export class KlogSink {
 
   write(severity: KlogSeverity, source: string, message: string): void {
     const line = formatKlogLine(severity, new Date(), source, message);
+    this.lines.push(line);
+    this.onLine?.(line);
+  }
+
+  /**
+   * A line from Go's standard `log` package (what net/http writes without an ErrorLog):
+   * `2026/11/23 10:00:00 message`, in UTC as the pod runs with TZ unset.
+   */
+  writeGoLog(message: string): void {
+    const line = `${formatGoLogTime(new Date())} ${message}`;
     this.lines.push(line);
     this.onLine?.(line);
   }

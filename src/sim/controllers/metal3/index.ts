@@ -1,0 +1,3 @@
+export { BareMetalOperator, type BareMetalOperatorOptions } from './baremetal-operator.js';
+export { BmcAddressError, parseBmcAddress, type BmcAccess, type BmcAddressErrorKind } from './bmc-address.js';
+export * from './bmh.js';
