@@ -1,0 +1,221 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CAUSE_IDS } from '../../../src/diagnosis/causes.js';
+import { parsePointer } from '../../../src/ignition/pointer.js';
+import { keyMatchesCertificate } from '../../../src/pki/keys.js';
+import { parseCertificates } from '../../../src/pki/parse.js';
+import { verifyChain } from '../../../src/pki/verify.js';
+import { planNetwork } from '../../../src/sim/network.js';
+import { buildScenario, listScenarios, PROBLEM_HOST } from '../../../src/sim/scenarios/index.js';
+import type { ClusterSeed } from '../../../src/sim/seed.js';
+import { bmhState, find, secretText } from './helpers.js';
+
+const network = planNetwork({ octet: 41 });
+const now = new Date();
+
+/** The worker's verdict: the pointer its BMH references, against what the MCS secret serves, at a clock. */
+function workerVerdict(seed: ClusterSeed, at: Date): { reason: string; error?: string; specVersion: string } {
+  const bmh = find(seed, 'BareMetalHost', PROBLEM_HOST, 'openshift-machine-api');
+  assert.ok(bmh, 'problem BMH present');
+  const ref = (bmh.spec as { userData?: { name: string } }).userData;
+  const userDataName = ref?.name ?? 'worker-user-data-managed';
+  const secret = find(seed, 'Secret', userDataName, 'openshift-machine-api');
+  assert.ok(secret, `secret ${userDataName}`);
+  const pointer = parsePointer(
+    secretText(secret, 'userData'),
+    `secret openshift-machine-api/${userDataName}`,
+  );
+  const tls = find(seed, 'Secret', 'machine-config-server-tls', 'openshift-machine-config-operator');
+  assert.ok(tls, 'machine-config-server-tls present');
+  const chain = parseCertificates(secretText(tls, 'tls.crt'), 'tls.crt');
+  const url = new URL(pointer.sources[0]?.url ?? '');
+  const result = verifyChain({
+    chain,
+    roots: pointer.certificateAuthorities.flatMap((c) => c.certs),
+    host: url.hostname,
+    at,
+  });
+  return { reason: result.reason, error: result.error, specVersion: pointer.specVersion };
+}
+
+function hostClock(seed: ClusterSeed): Date {
+  const host = seed.hosts.find((h) => h.name === PROBLEM_HOST);
+  assert.ok(host);
+  return new Date(now.getTime() + host.clockOffsetMs);
+}
+
+const EXPECTED: Record<string, { now: string; atHost?: string }> = {
+  healthy: { now: 'ok' },
+  'mcs-cert-expired': { now: 'cert-expired' },
+  'mcs-cert-expired-4.12': { now: 'cert-expired' },
+  'mcs-cert-expired-4.19': { now: 'cert-expired' },
+  'mcs-ca-mismatch': { now: 'unknown-authority' },
+  'clock-behind': { now: 'ok', atHost: 'cert-not-yet-valid' },
+  'clock-ahead': { now: 'ok', atHost: 'cert-expired' },
+  'mcs-san-mismatch': { now: 'hostname-mismatch' },
+  'mcs-unreachable': { now: 'ok' },
+  'mcs-cert-corrupt': { now: 'ok' },
+  'mcs-cert-expiring': { now: 'ok' },
+  'csr-pending': { now: 'ok' },
+  'bmh-stuck': { now: 'ok' },
+};
+
+describe('scenario seeds', () => {
+  const seeds = new Map<string, ClusterSeed>();
+  const get = async (name: string): Promise<ClusterSeed> => {
+    let seed = seeds.get(name);
+    if (!seed) {
+      seed = await buildScenario(name, { network, now });
+      seeds.set(name, seed);
+    }
+    return seed;
+  };
+
+  for (const def of listScenarios()) {
+    it(`${def.name}: ${def.version}, problem host ${def.host}, cause ${def.expectedCause ?? 'none'}`, async () => {
+      const seed = await get(def.name);
+      assert.equal(seed.version, def.version);
+      assert.ok(def.expectedCause === null || CAUSE_IDS.includes(def.expectedCause));
+      assert.ok(def.description.length > 10 && !def.description.includes('\n'));
+      const host = seed.hosts.find((h) => h.name === def.host);
+      assert.ok(host, 'problem host seeded');
+      assert.equal(host.joined, undefined);
+      const bmh = find(seed, 'BareMetalHost', def.host, 'openshift-machine-api');
+      assert.ok(bmh);
+      assert.equal(bmhState(bmh), def.name === 'bmh-stuck' ? 'registering' : 'provisioning');
+      if (def.name !== 'bmh-stuck') {
+        assert.equal(host.poweredOn, true);
+        const consumer = (bmh.spec as { consumerRef: { name: string } }).consumerRef;
+        const m = find(seed, 'Machine', consumer.name, 'openshift-machine-api');
+        assert.ok(m, 'its Machine exists');
+        assert.equal((m.status as { phase: string }).phase, 'Provisioning');
+        assert.equal((m.status as { nodeRef?: unknown }).nodeRef, undefined);
+        assert.equal(find(seed, 'Node', host.hostname), undefined, 'not joined');
+      }
+      const want = EXPECTED[def.name];
+      if (want) {
+        const verdict = workerVerdict(seed, now);
+        assert.equal(verdict.reason, want.now, verdict.error);
+        assert.equal(workerVerdict(seed, hostClock(seed)).reason, want.atHost ?? want.now);
+      }
+    });
+  }
+
+  it('mcs-san-mismatch fails exactly as Go does for an IP URL', async () => {
+    const verdict = workerVerdict(await get('mcs-san-mismatch'), now);
+    assert.equal(
+      verdict.error,
+      `x509: cannot validate certificate for ${network.apiVip} because it doesn't contain any IP SANs`,
+    );
+  });
+
+  it('mcs-ca-mismatch: the served chain is the rotated CA, root-ca and the pointers are unchanged', async () => {
+    const seed = await get('mcs-ca-mismatch');
+    const tls = find(seed, 'Secret', 'machine-config-server-tls', 'openshift-machine-config-operator');
+    assert.ok(tls);
+    assert.equal(tls.type, 'kubernetes.io/tls');
+    const chain = parseCertificates(secretText(tls, 'tls.crt'), 'tls.crt');
+    assert.equal(chain.length, 2);
+    assert.match(
+      chain[1]?.subject ?? '',
+      /^CN=openshift-machine-config-operator_machine-config-server-ca@\d+$/,
+    );
+    const rootCa = find(seed, 'ConfigMap', 'root-ca', 'kube-system');
+    assert.ok(rootCa);
+    const root = parseCertificates((rootCa.data as Record<string, string>)['ca.crt'] ?? '', 'root-ca');
+    assert.equal(root[0]?.subject, 'CN=root-ca, OU=openshift');
+  });
+
+  it('mcs-cert-expired-4.19: no MachineSet, installer-shaped secret, no CA objects', async () => {
+    const seed = await get('mcs-cert-expired-4.19');
+    assert.equal(seed.objects.filter((o) => o.kind === 'MachineSet').length, 0);
+    assert.equal(find(seed, 'Secret', 'machine-config-server-tls')?.type, 'Opaque');
+    assert.equal(find(seed, 'ConfigMap', 'machine-config-server-ca'), undefined);
+  });
+
+  it('clock scenarios put only the problem host off time', async () => {
+    const seed = await get('clock-behind');
+    const offsets = seed.hosts.map((h) => h.clockOffsetMs);
+    assert.ok((offsets[0] ?? 0) < -2 * 365 * 86_400_000);
+    assert.ok(offsets.slice(1).every((o) => o === 0));
+  });
+
+  it('mcs-unreachable refuses on the VIP; the rest is healthy', async () => {
+    assert.equal((await get('mcs-unreachable')).vip, 'refuse');
+    assert.equal((await get('healthy')).vip, 'forward');
+  });
+
+  it('mcs-not-running has no serving secret but a DaemonSet that mounts it', async () => {
+    const seed = await get('mcs-not-running');
+    assert.equal(find(seed, 'Secret', 'machine-config-server-tls'), undefined);
+    const ds = find(seed, 'DaemonSet', 'machine-config-server', 'openshift-machine-config-operator');
+    assert.match(JSON.stringify(ds?.spec), /"secretName":"machine-config-server-tls"/);
+    assert.equal(
+      seed.objects.filter((o) => o.kind === 'Pod').length,
+      0,
+      'pods are the controller’s to create',
+    );
+  });
+
+  it('mcs-cert-corrupt: tls.key does not match tls.crt', async () => {
+    const seed = await get('mcs-cert-corrupt');
+    const tls = find(seed, 'Secret', 'machine-config-server-tls');
+    assert.ok(tls);
+    const [leaf] = parseCertificates(secretText(tls, 'tls.crt'), 'tls.crt');
+    assert.ok(leaf);
+    assert.equal(keyMatchesCertificate(secretText(tls, 'tls.key'), leaf), false);
+    const healthyTls = find(await get('healthy'), 'Secret', 'machine-config-server-tls');
+    assert.ok(healthyTls);
+    const [healthyLeaf] = parseCertificates(secretText(healthyTls, 'tls.crt'), 'tls.crt');
+    assert.ok(healthyLeaf);
+    assert.equal(keyMatchesCertificate(secretText(healthyTls, 'tls.key'), healthyLeaf), true);
+  });
+
+  it('mcs-cert-expiring: the serving cert ends in about 10 days', async () => {
+    const seed = await get('mcs-cert-expiring');
+    const tls = find(seed, 'Secret', 'machine-config-server-tls');
+    assert.ok(tls);
+    const [leaf] = parseCertificates(secretText(tls, 'tls.crt'), 'tls.crt');
+    const days = ((leaf?.notAfter.getTime() ?? 0) - now.getTime()) / 86_400_000;
+    assert.ok(days > 9 && days < 11, `${days} days`);
+  });
+
+  it('csr-pending: inspection hostname differs from the name the host registers with', async () => {
+    const seed = await get('csr-pending');
+    const bmh = find(seed, 'BareMetalHost', PROBLEM_HOST);
+    const hw = (bmh?.status as { hardware: { hostname: string } }).hardware;
+    assert.equal(hw.hostname, 'localhost.localdomain');
+    assert.equal(seed.hosts[0]?.hostname, PROBLEM_HOST);
+    const consumer = (bmh?.spec as { consumerRef: { name: string } }).consumerRef.name;
+    const addresses = (
+      find(seed, 'Machine', consumer)?.status as { addresses: { type: string; address: string }[] }
+    ).addresses;
+    assert.ok(!addresses.some((a) => a.type === 'InternalDNS' && a.address === PROBLEM_HOST));
+  });
+
+  it('spec2-pointer: the host is given a spec 2.2 append pointer', async () => {
+    const seed = await get('spec2-pointer');
+    const verdict = workerVerdict(seed, now);
+    assert.equal(verdict.specVersion, '2.2.0');
+    const secret = find(seed, 'Secret', 'worker-user-data', 'openshift-machine-api');
+    assert.ok(secret);
+    assert.match(secretText(secret, 'userData'), /"append":\[/);
+    const ms = seed.objects.find((o) => o.kind === 'MachineSet');
+    assert.match(JSON.stringify(ms?.spec), /"userData":\{"name":"worker-user-data"\}/);
+  });
+
+  it('bmh-stuck: the credentials secret holds a password the BMC refuses', async () => {
+    const seed = await get('bmh-stuck');
+    const host = seed.hosts[0];
+    assert.ok(host);
+    const secret = find(seed, 'Secret', `${PROBLEM_HOST}-bmc-secret`);
+    assert.ok(secret);
+    assert.equal(secretText(secret, 'username'), host.bmc.username);
+    assert.notEqual(secretText(secret, 'password'), host.bmc.password);
+    for (const other of seed.hosts.slice(1)) {
+      const s = find(seed, 'Secret', `${other.name}-bmc-secret`);
+      assert.ok(s);
+      assert.equal(secretText(s, 'password'), other.bmc.password);
+    }
+  });
+});
