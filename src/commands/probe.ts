@@ -11,6 +11,7 @@ import { readCertificateBundle, readPointer } from '../ignition/input.js';
 import {
   DEFAULT_WORKER_IGNITION,
   ignitionAcceptsSpec,
+  ignitionWrapsVerifyErrors,
   maxStableSpec,
   minimumIgnitionFor,
   parseIgnitionVersion,
@@ -289,6 +290,7 @@ async function runProbe(urlArg: string | undefined, flags: ProbeFlags): Promise<
       legacyIgnition: legacy,
       accept: legacy ? undefined : acceptForSpec(maxStableSpec(workerIgnition)),
       userAgent: flags.userAgent ?? (legacy ? undefined : `Ignition/${workerIgnition}`),
+      goVerifyErrorPrefix: !legacy && ignitionWrapsVerifyErrors(workerIgnition),
     });
   }
   const report = buildProbeReport({

@@ -69,3 +69,13 @@ export function minimumIgnitionFor(specVersion: string): string | undefined {
     (specVersion === '3.0.0' ? '2.0.0' : undefined)
   );
 }
+
+/**
+ * Go 1.20 wrapped certificate errors from the handshake as `tls: failed to verify certificate:
+ * x509: ...`. Ignition 2.16.0 (June 2023) and later are built with Go >= 1.20 (RHCOS 4.14+, whose
+ * RHEL go-toolset is 1.20+); 2.14/2.15 builds (RHCOS 4.12/4.13, Debian's 2.14) print bare `x509: ...`.
+ */
+export function ignitionWrapsVerifyErrors(ignitionVersion: string): boolean {
+  const v = parts(ignitionVersion);
+  return v !== undefined && compare(v, [2, 16, 0]) >= 0;
+}

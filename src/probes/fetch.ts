@@ -131,7 +131,11 @@ export async function workerFetch(opts: FetchOptions): Promise<FetchResult> {
     result.verification = verification;
     if (!verification.ok) {
       result.reason = probeReasonForVerify(verification.reason);
-      result.ignitionError = getErrorLine(opts.url, verification.error ?? 'x509: verification failed');
+      const x509Error = verification.error ?? 'x509: verification failed';
+      result.ignitionError = getErrorLine(
+        opts.url,
+        opts.goVerifyErrorPrefix ? `tls: failed to verify certificate: ${x509Error}` : x509Error,
+      );
       result.ignitionFinal = IGNITION_FINAL.timeout; // Ignition retries x509 errors until httpTotal ends
       return result;
     }

@@ -43,6 +43,8 @@ export interface FetchOptions {
   legacyIgnition?: boolean;
   /** Largest body accepted, in bytes (default 64 MiB). */
   maxBodyBytes?: number;
+  /** Write certificate errors as Go >= 1.20 does: `tls: failed to verify certificate: x509: ...`. */
+  goVerifyErrorPrefix?: boolean;
   /** Hosts file to consult before DNS (default /etc/hosts). */
   hostsFile?: string;
   /** DNS servers ("ip" or "ip:port"); default the system's. */

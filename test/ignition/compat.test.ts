@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ignitionAcceptsSpec,
+  ignitionWrapsVerifyErrors,
   maxStableSpec,
   minimumIgnitionFor,
   parseIgnitionVersion,
@@ -30,4 +31,11 @@ test('version numbers: 2.x only, short forms normalised', () => {
   assert.equal(parseIgnitionVersion('v2.20.1'), '2.20.1');
   assert.equal(parseIgnitionVersion('0.35.0'), undefined);
   assert.equal(parseIgnitionVersion('latest'), undefined);
+});
+
+test('Ignition built with Go >= 1.20 (2.16.0 on) wraps certificate errors in "tls: failed to verify certificate:"', () => {
+  assert.equal(ignitionWrapsVerifyErrors('2.14.0'), false);
+  assert.equal(ignitionWrapsVerifyErrors('2.15.0'), false);
+  assert.equal(ignitionWrapsVerifyErrors('2.16.0'), true);
+  assert.equal(ignitionWrapsVerifyErrors('2.20.0'), true);
 });

@@ -6,7 +6,7 @@
  * verified at the host's own clock, and retried with Ignition's backoff (internal/resource/http.go:
  * initialBackoff 100 ms doubled before each wait, capped at 5 s) until the give-up time.
  */
-import { ignitionAcceptsSpec } from '../../../ignition/compat.js';
+import { ignitionAcceptsSpec, ignitionWrapsVerifyErrors } from '../../../ignition/compat.js';
 import { parsePointer } from '../../../ignition/pointer.js';
 import type { PointerConfig } from '../../../ignition/types.js';
 import { goQuote } from '../../../pki/goquote.js';
@@ -125,6 +125,7 @@ export async function runFetchStage(opts: FetchStageOptions): Promise<FetchStage
       userAgent,
       stepMs,
       headerMs: Math.max(MIN_REAL_STEP_MS, ctx.clock.scaled(headerSimMs)),
+      goVerifyErrorPrefix: ignitionWrapsVerifyErrors(opts.ignitionVersion),
     });
     if (signal.aborted) return { ok: false, aborted: true };
 
@@ -185,7 +186,7 @@ async function fetchOnce(
   host: SimHost,
   url: string,
   anchors: CertInfo[],
-  opts: { accept: string; userAgent: string; stepMs: number; headerMs: number },
+  opts: { accept: string; userAgent: string; stepMs: number; headerMs: number; goVerifyErrorPrefix: boolean },
 ): Promise<FetchResult> {
   const name = hostOf(url);
   if (name !== undefined && !isIpLiteral(name) && !ctx.network.dns.has(canonicalHostName(name))) {
@@ -217,6 +218,7 @@ async function fetchOnce(
     userAgent: opts.userAgent,
     timeoutMs: opts.stepMs,
     responseHeaderTimeoutMs: opts.headerMs,
+    goVerifyErrorPrefix: opts.goVerifyErrorPrefix,
   });
 }
 
