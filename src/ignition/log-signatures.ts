@@ -265,6 +265,20 @@ const GET_RESULT = /GET result: (.*?)\s*$/;
 const ATTEMPT = /GET (\S+): attempt #\d+/;
 const FINAL = /Ignition failed: (.*?)\s*$/;
 
+const HOST_CLOCK_AHEAD = sig(
+  'x509-expired-host-clock-ahead',
+  'certificate "expired" at the host\'s clock, but it is still valid now: the host\'s clock is ahead',
+  'worker-clock-skew',
+  "The certificate's notAfter is later than the time this log is read, so only the host's clock is past it: set the BMC clock (Redfish Manager DateTime) and power-cycle.",
+);
+
+/** An "is after notAfter" whose notAfter has not come yet (at reading time) is a clock ahead, not an expiry. */
+function refine(signature: Signature, evidence: Record<string, string>): Signature {
+  if (signature.id !== 'x509-expired' || !evidence.certNotAfter) return signature;
+  const notAfter = Date.parse(evidence.certNotAfter);
+  return Number.isFinite(notAfter) && notAfter > Date.now() ? HOST_CLOCK_AHEAD : signature;
+}
+
 function matchError(text: string, url?: string): Classified {
   for (const m of ERROR_MATCHERS) {
     const r = m.re.exec(text);
@@ -274,7 +288,7 @@ function matchError(text: string, url?: string): Classified {
       const v = r[i + 1];
       if (v !== undefined && v !== '') evidence[f] = v;
     });
-    return { kind: 'failure', signature: m.signature, url, evidence };
+    return { kind: 'failure', signature: refine(m.signature, evidence), url, evidence };
   }
   return { kind: 'unclassified', url, text };
 }

@@ -240,3 +240,14 @@ test('captured oracle runs (when present): explain names the cause the matrix ex
     if (e.cause) assert.equal(r.causes[0]?.id, e.cause, e.file);
   }
 });
+
+test('an "is after" notAfter that has not come yet is the host clock ahead (worker-clock-skew), not an expiry', async () => {
+  const future = new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 19) + 'Z';
+  const hostClock = new Date(Date.now() + 800 * 86_400_000).toISOString().slice(0, 19) + 'Z';
+  const line = `ignition[812]: GET error: Get "https://192.168.111.5:22623/config/worker": x509: certificate has expired or is not yet valid: current time ${hostClock} is after ${future}\n`;
+  const result = await explainStream([Buffer.from(line)], 'console');
+  assert.deepEqual(
+    result.causes.map((c) => c.id),
+    ['worker-clock-skew'],
+  );
+});
