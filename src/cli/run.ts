@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ExitCode, UserError, formatUserError } from './errors.js';
 import { probeCommand } from '../commands/probe.js';
 import { explainCommand } from '../commands/explain.js';
+import { simCommand } from '../commands/sim.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
     .exitOverride();
   program.addCommand(probeCommand());
   program.addCommand(explainCommand());
+  program.addCommand(simCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -40,5 +40,35 @@ export function loadScenarioObjects(store: ObjectStore, objects: readonly KubeOb
     if (oldUid && written.metadata.uid) uids.set(oldUid, written.metadata.uid);
     created.push(written);
   }
-  return created;
+  return created.map((obj) => (obj.kind === 'BareMetalHost' ? pinCredentialsVersion(store, obj) : obj));
+}
+
+/**
+ * A registered host's status names the resourceVersion of the credentials secret it was
+ * registered with; the store assigns versions only now, so point them at the loaded secret.
+ */
+function pinCredentialsVersion(store: ObjectStore, bmh: KubeObject): KubeObject {
+  const status = bmh.status as
+    { goodCredentials?: { credentials?: { name?: string; namespace?: string } } } | undefined;
+  const ref = status?.goodCredentials?.credentials;
+  if (!ref?.name) return bmh;
+  const secret = store.get(store.type('secrets', ''), ref.namespace ?? bmh.metadata.namespace, ref.name);
+  if (!secret) return bmh;
+  const version = secret.metadata.resourceVersion;
+  const type = store.type('baremetalhosts', 'metal3.io');
+  return (
+    store.mutate(
+      type,
+      bmh.metadata.namespace,
+      bmh.metadata.name,
+      (o) => {
+        const st = o.status as Record<string, { credentialsVersion?: string } | undefined>;
+        for (const key of ['goodCredentials', 'triedCredentials']) {
+          const c = st[key];
+          if (c && typeof c === 'object') c.credentialsVersion = version;
+        }
+      },
+      { subresource: 'status' },
+    ) ?? bmh
+  );
 }

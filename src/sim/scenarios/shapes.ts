@@ -37,7 +37,10 @@ export interface InstallerPkiOptions {
 
 /** The installer's material, untouched since install. */
 export async function installerPki(opts: ScenarioOptions, o: InstallerPkiOptions): Promise<ScenarioPki> {
-  const [rootCa, kubeCa] = await Promise.all([issueRootCa(o.installedAt), issueKubeCa(o.installedAt)]);
+  // The kube-apiserver operator keeps its signers fresh whatever the cluster's age; only the
+  // MCS's installer-made root-ca is left to run out.
+  const kubeCaFrom = new Date(Math.max(o.installedAt.getTime(), opts.now.getTime() - 30 * DAY_MS));
+  const [rootCa, kubeCa] = await Promise.all([issueRootCa(o.installedAt), issueKubeCa(kubeCaFrom)]);
   const serving = await issueInstallerMcsCert(rootCa, opts.network, o.certShape ?? 'current');
   return {
     rootCa,

@@ -4,6 +4,7 @@
  * images (4.12: 2.14.0, 4.16: 2.18.0, 4.19: 2.20.0); kernels are the RHEL releases RHCOS of that
  * version is built on; kubelet minors follow the Kubernetes release each OpenShift ships.
  */
+import { RELEASES } from '../../scenarios/versions.js';
 import { maxStableSpec } from '../../../ignition/compat.js';
 import { acceptForSpec } from '../../../probes/ignition-client.js';
 import type { OpenShiftVersion } from '../../seed.js';
@@ -42,8 +43,18 @@ const BOOT_IMAGES: Record<OpenShiftVersion, BootImage> = {
   },
 };
 
+/**
+ * The boot image runs Ignition; the machine-config-daemon's firstboot then pivots to the
+ * cluster's own OS image before the kubelet starts, so the Node reports the cluster's versions.
+ */
 export function bootImageFor(version: OpenShiftVersion): BootImage {
-  return BOOT_IMAGES[version];
+  const release = RELEASES[version];
+  return {
+    ...BOOT_IMAGES[version],
+    osImage: release.osImage,
+    kubeletVersion: release.kubeletVersion,
+    crioVersion: release.containerRuntimeVersion,
+  };
 }
 
 /** The request headers this Ignition sends: it asks for the newest stable spec it knows. */

@@ -1,0 +1,275 @@
+/**
+ * `mcs-doctor sim start|list|must-gather|console`: the built-in simulated cluster, for the
+ * demo, the tests and for practice. `start` serves until SIGINT/SIGTERM and writes a
+ * kubeconfig once every component is serving; `must-gather` captures a scenario once its
+ * problem is visible; `console` prints a simulated host's serial console.
+ */
+import { Command, Option } from 'commander';
+import { request as httpsRequest } from 'node:https';
+import { ExitCode, InputError, UnreachableError } from '../cli/errors.js';
+import { OPENSHIFT_VERSIONS, type OpenShiftVersion } from '../sim/seed.js';
+import { MAX_SIM_HOSTS } from '../sim/network.js';
+import { listScenarios, validateScenarioOptions } from '../sim/scenarios/index.js';
+import { DEFAULT_SIM_SPEED } from '../sim/timings.js';
+
+interface StartFlags {
+  scenario: string;
+  hosts?: string;
+  version?: string;
+  speed?: string;
+  kubeconfigOut?: string;
+  fault: string[];
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+export function parseHosts(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_SIM_HOSTS) {
+    throw new InputError(
+      `--hosts must be a whole number from 1 to ${MAX_SIM_HOSTS}, got ${JSON.stringify(text)}`,
+      {
+        where: '--hosts',
+        hint: 'e.g. --hosts 3 (the default) or --hosts 1000',
+      },
+    );
+  }
+  return n;
+}
+
+export function parseVersion(text: string | undefined): OpenShiftVersion | undefined {
+  if (text === undefined) return undefined;
+  if (!(OPENSHIFT_VERSIONS as readonly string[]).includes(text)) {
+    throw new InputError(
+      `--version must be one of ${OPENSHIFT_VERSIONS.join(', ')}, got ${JSON.stringify(text)}`,
+      {
+        where: '--version',
+        hint: 'the simulator models the MCO behaviour of these releases (cert reload and rotation differ)',
+      },
+    );
+  }
+  return text as OpenShiftVersion;
+}
+
+export function parseSpeed(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0 || n > 10_000) {
+    throw new InputError(`--speed must be a number above 0 and at most 10000, got ${JSON.stringify(text)}`, {
+      where: '--speed',
+      hint: `1 is real time; the default ${DEFAULT_SIM_SPEED} makes a provisioning take about 12 s`,
+    });
+  }
+  return n;
+}
+
+function startCommand(): Command {
+  return new Command('start')
+    .description('Start a simulated cluster in the foreground and serve it until Ctrl-C')
+    .requiredOption('--scenario <name>', 'scenario to start (mcs-doctor sim list)')
+    .option('--hosts <n>', 'number of worker BareMetalHosts (default 3)')
+    .option(
+      '--version <v>',
+      `OpenShift version to model: ${OPENSHIFT_VERSIONS.join(', ')} (default: the scenario's)`,
+    )
+    .option(
+      '--speed <x>',
+      `how much faster than real time simulated durations pass (default ${DEFAULT_SIM_SPEED})`,
+    )
+    .option('--kubeconfig-out <path>', 'write the kubeconfig here (default: a temporary file, printed)')
+    .option(
+      '--fault <spec>',
+      'API fault: api-error-rate=0.1, api-latency=300ms, watch-drop=30s (repeatable)',
+      collect,
+      [],
+    )
+    .addHelpText(
+      'after',
+      '\nExample: mcs-doctor sim start --scenario mcs-cert-expired --kubeconfig-out /tmp/sim.kubeconfig',
+    )
+    .action(async (flags: StartFlags) => {
+      const hosts = parseHosts(flags.hosts);
+      const version = parseVersion(flags.version);
+      const speed = parseSpeed(flags.speed);
+      validateScenarioOptions(flags.scenario, { version, hosts });
+      const { startSimCluster } = await import('../sim/cluster.js');
+      const { describeCluster } = await import('../sim/describe.js');
+      const cluster = await startSimCluster({
+        scenario: flags.scenario,
+        hosts,
+        version,
+        speed,
+        faults: flags.fault,
+        kubeconfigOut: flags.kubeconfigOut,
+      }).catch((err: unknown) => {
+        if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
+          throw new UnreachableError('could not find a free loopback network for the simulated cluster', {
+            hint: 'another program holds the ports; stop other simulated clusters and try again',
+          });
+        }
+        throw err;
+      });
+      process.stdout.write(describeCluster(cluster));
+      await new Promise<void>((resolve) => {
+        const stop = (): void => {
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+          resolve();
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      });
+      process.stdout.write('Stopping the simulated cluster...\n');
+      await cluster.close();
+      process.stdout.write('Stopped; temporary files removed.\n');
+      process.exitCode = ExitCode.healthy;
+    });
+}
+
+function listCommand(): Command {
+  return new Command('list')
+    .description('List the scenarios of the simulated cluster')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action((opts: { output: string }) => {
+      const rows = listScenarios().map((s) => ({
+        name: s.name,
+        description: s.description,
+        version: s.version,
+        host: s.host,
+        expectedCause: s.expectedCause,
+      }));
+      if (opts.output === 'json') {
+        process.stdout.write(`${JSON.stringify({ schemaVersion: 1, scenarios: rows }, null, 2)}\n`);
+        return;
+      }
+      const w = Math.max(...rows.map((r) => r.name.length));
+      const c = Math.max(...rows.map((r) => String(r.expectedCause ?? '-').length));
+      process.stdout.write(
+        `${'SCENARIO'.padEnd(w)}  VERSION  HOST      ${'EXPECTED CAUSE'.padEnd(c)}  DESCRIPTION\n`,
+      );
+      for (const r of rows) {
+        process.stdout.write(
+          `${r.name.padEnd(w)}  ${r.version.padEnd(7)}  ${String(r.host ?? '-').padEnd(8)}  ${String(r.expectedCause ?? '-').padEnd(c)}  ${r.description}\n`,
+        );
+      }
+    });
+}
+
+function mustGatherCommand(): Command {
+  return new Command('must-gather')
+    .description("Write a scenario's cluster as a real must-gather tree, once its problem is visible")
+    .requiredOption('--scenario <name>', 'scenario (mcs-doctor sim list)')
+    .requiredOption('--out <dir>', 'directory to write into (created if missing)')
+    .option('--hosts <n>', 'number of worker BareMetalHosts (default 3)')
+    .option('--version <v>', `OpenShift version: ${OPENSHIFT_VERSIONS.join(', ')}`)
+    .addHelpText('after', '\nExample: mcs-doctor sim must-gather --scenario mcs-ca-mismatch --out /tmp/mg')
+    .action(async (flags: { scenario: string; out: string; hosts?: string; version?: string }) => {
+      validateScenarioOptions(flags.scenario, {
+        version: parseVersion(flags.version),
+        hosts: parseHosts(flags.hosts),
+      });
+      const { captureMustGather } = await import('../sim/capture.js');
+      const result = await captureMustGather({
+        scenario: flags.scenario,
+        hosts: parseHosts(flags.hosts),
+        version: parseVersion(flags.version),
+        outDir: flags.out,
+      });
+      process.stdout.write(
+        `Wrote a must-gather of scenario ${flags.scenario} (${result.outcome ?? 'host still settling'}) to ${result.root} (${result.files} files)\n`,
+      );
+    });
+}
+
+interface ConsoleFlags {
+  kubeconfig?: string;
+  context?: string;
+  requestTimeout: string;
+}
+
+function consoleCommand(): Command {
+  return new Command('console')
+    .description("Print a simulated host's serial console (the BareMetalHost name)")
+    .argument('<host>', 'BareMetalHost name, e.g. worker-0')
+    .option(
+      '--kubeconfig <path>',
+      'kubeconfig of the simulated cluster (default: KUBECONFIG or ~/.kube/config)',
+    )
+    .option('--context <name>', 'kubeconfig context')
+    .option('--request-timeout <seconds>', 'give up after this many seconds', '10')
+    .addHelpText('after', '\nExample: mcs-doctor sim console worker-0 --kubeconfig /tmp/sim.kubeconfig')
+    .action(async (host: string, flags: ConsoleFlags) => {
+      const text = await fetchConsole(host, flags);
+      process.stdout.write(text);
+    });
+}
+
+async function fetchConsole(host: string, flags: ConsoleFlags): Promise<string> {
+  const { KubeConfig } = await import('@kubernetes/client-node');
+  const kc = new KubeConfig();
+  const where = flags.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config';
+  try {
+    if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
+    else kc.loadFromDefault();
+    if (flags.context) kc.setCurrentContext(flags.context);
+  } catch (err) {
+    throw new InputError(`cannot read the kubeconfig: ${(err as Error).message}`, {
+      where,
+      hint: 'give the file `mcs-doctor sim start --kubeconfig-out PATH` wrote',
+    });
+  }
+  const cluster = kc.getCurrentCluster();
+  if (!cluster)
+    throw new InputError('the kubeconfig has no current cluster', { where, hint: 'use --context' });
+  const url = new URL(`/sim/v1/hosts/${encodeURIComponent(host)}/console`, cluster.server);
+  const timeoutMs = Math.max(1, Number(flags.requestTimeout) || 10) * 1000;
+  const options: import('node:https').RequestOptions = { method: 'GET', timeout: timeoutMs, headers: {} };
+  await kc.applyToHTTPSOptions(options);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(url, options, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const body = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode === 200) resolve(body);
+        else if (res.statusCode === 404)
+          reject(
+            new InputError(body.trim() || `no simulated host named ${host}`, {
+              where: host,
+              hint: 'kubectl get bmh -A lists the hosts',
+            }),
+          );
+        else
+          reject(
+            new UnreachableError(`the simulated cluster answered HTTP ${res.statusCode}: ${body.trim()}`, {
+              where: url.origin,
+            }),
+          );
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    req.on('error', (err) =>
+      reject(
+        new UnreachableError(`cannot reach the simulated cluster: ${err.message}`, {
+          where: url.origin,
+          hint: 'is `mcs-doctor sim start` still running? It serves only while it runs',
+        }),
+      ),
+    );
+    req.end();
+  });
+}
+
+export function simCommand(): Command {
+  const sim = new Command('sim').description(
+    'The built-in simulated OpenShift cluster (demo, tests, practice)',
+  );
+  for (const sub of [startCommand(), listCommand(), mustGatherCommand(), consoleCommand()]) {
+    sub.exitOverride();
+    sim.addCommand(sub);
+  }
+  return sim;
+}

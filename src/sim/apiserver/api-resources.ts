@@ -1,0 +1,376 @@
+/** The verbs on `/api/v1/...` and `/apis/<g>/<v>/...` resource paths. */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { qualifiedResource, type ObjectStore, StoreError } from '../kube/store.js';
+import { LogBook } from '../linelog.js';
+import { apiVersionOf, type KubeObject, type ResourceType, type WatchEvent } from '../kube/types.js';
+import { authorize, type Identity } from './auth.js';
+import { applyPatch } from './patch.js';
+import { selectorFilter } from './selectors.js';
+import {
+  ApiError,
+  badRequest,
+  failureStatus,
+  methodNotAllowed,
+  resourceNotFound,
+  sendJson,
+} from './status.js';
+import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './api-tables.js';
+
+export interface ResourceRoute {
+  group: string;
+  version: string;
+  namespace?: string;
+  plural: string;
+  name?: string;
+  subresource?: string;
+  /** More path segments than any route has. */
+  extra?: boolean;
+}
+
+export interface ResourceRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  route: ResourceRoute;
+  identity: Identity;
+  store: ObjectStore;
+  podLogs: LogBook;
+  watchDropMs?: number;
+  closing: AbortSignal;
+}
+
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const BUILT_IN_GROUPS = new Set(['', 'apps', 'certificates.k8s.io']);
+
+function findType(store: ObjectStore, route: ResourceRoute): ResourceType {
+  const t = store.types.find(
+    (x) => x.group === route.group && x.version === route.version && x.plural === route.plural,
+  );
+  if (!t) throw resourceNotFound();
+  return t;
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES)
+      throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw badRequest(`error decoding request body: ${(err as Error).message}`);
+  }
+}
+
+function isObject(v: unknown): v is KubeObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function dryRun(url: URL): boolean {
+  return url.searchParams.getAll('dryRun').includes('All');
+}
+
+interface ContinueToken {
+  rv: string;
+  start: string;
+}
+
+function keyOf(o: KubeObject): string {
+  return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
+}
+
+function decodeContinue(token: string): ContinueToken {
+  try {
+    const parsed = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as ContinueToken;
+    if (typeof parsed.start !== 'string' || typeof parsed.rv !== 'string') throw new Error('shape');
+    return parsed;
+  } catch {
+    throw badRequest('continue key is not valid: illegal base64 data at input byte 0');
+  }
+}
+
+function sendObject(r: ResourceRequest, code: number, t: ResourceType, obj: KubeObject): void {
+  if (wantsTable(r.req.headers.accept)) {
+    sendJson(
+      r.res,
+      code,
+      toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }),
+      TABLE_CONTENT_TYPE,
+    );
+  } else sendJson(r.res, code, obj);
+}
+
+function list(r: ResourceRequest, t: ResourceType): void {
+  const { url, store, route } = r;
+  const filter = selectorFilter(url.searchParams, t);
+  const { items, resourceVersion } = store.list(t, { namespace: route.namespace, filter });
+  const limitText = url.searchParams.get('limit');
+  const limit = limitText === null ? 0 : Number(limitText);
+  if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: ${limitText}`);
+  const cont = url.searchParams.get('continue');
+  let page = items;
+  if (cont) {
+    const token = decodeContinue(cont);
+    page = items.filter((o) => keyOf(o) > token.start);
+  }
+  const meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = {
+    resourceVersion,
+  };
+  if (limit > 0 && page.length > limit) {
+    const last = page[limit - 1] as KubeObject;
+    meta.continue = Buffer.from(JSON.stringify({ rv: resourceVersion, start: keyOf(last) })).toString(
+      'base64url',
+    );
+    meta.remainingItemCount = page.length - limit;
+    page = page.slice(0, limit);
+  }
+  if (wantsTable(r.req.headers.accept)) {
+    sendJson(r.res, 200, toTable(t, page, meta), TABLE_CONTENT_TYPE);
+    return;
+  }
+  sendJson(r.res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: meta, items: page });
+}
+
+function watch(r: ResourceRequest, t: ResourceType): void {
+  const { url, store, route, res, req } = r;
+  const filter = selectorFilter(url.searchParams, t);
+  const table = wantsTable(req.headers.accept);
+  const fieldName = url.searchParams.get('fieldSelector');
+  void fieldName;
+  const events: WatchEvent[] = [];
+  let stop: (() => void) | undefined;
+  let started = false;
+  const write = (event: WatchEvent): void => {
+    if (!started) {
+      events.push(event);
+      return;
+    }
+    const object =
+      table && event.type !== 'ERROR' && event.type !== 'BOOKMARK'
+        ? toTable(t, [event.object], {})
+        : event.object;
+    res.write(`${JSON.stringify({ type: event.type, object })}\n`);
+  };
+  res.writeHead(200, {
+    'Content-Type': table ? TABLE_CONTENT_TYPE : 'application/json',
+    'Cache-Control': 'no-cache, private',
+    'Transfer-Encoding': 'chunked',
+  });
+  try {
+    stop = store.watch(
+      t,
+      {
+        namespace: route.namespace,
+        filter,
+        resourceVersion: url.searchParams.get('resourceVersion') ?? undefined,
+      },
+      write,
+    );
+  } catch (err) {
+    if (err instanceof StoreError && err.reason === 'Gone') {
+      res.end(`${JSON.stringify({ type: 'ERROR', object: failureStatus(410, 'Expired', err.message) })}\n`);
+      return;
+    }
+    throw err;
+  }
+  started = true;
+  for (const e of events.splice(0)) write(e);
+  const timers: NodeJS.Timeout[] = [];
+  const finish = (): void => {
+    stop?.();
+    for (const timer of timers) clearTimeout(timer);
+    r.closing.removeEventListener('abort', finish);
+    if (!res.writableEnded) res.end();
+  };
+  const timeoutSeconds = Number(url.searchParams.get('timeoutSeconds') ?? 0);
+  if (timeoutSeconds > 0) timers.push(setTimeout(finish, timeoutSeconds * 1000));
+  if (r.watchDropMs) {
+    timers.push(
+      setTimeout(() => {
+        stop?.();
+        res.destroy(); // abrupt, as a dropped connection or an apiserver restart
+      }, r.watchDropMs),
+    );
+  }
+  if (url.searchParams.get('allowWatchBookmarks') === 'true') {
+    const bookmark = setInterval(() => {
+      res.write(
+        `${JSON.stringify({ type: 'BOOKMARK', object: { kind: t.kind, apiVersion: apiVersionOf(t), metadata: { resourceVersion: store.resourceVersion() } } })}\n`,
+      );
+    }, 30_000);
+    timers.push(bookmark as unknown as NodeJS.Timeout);
+  }
+  r.closing.addEventListener('abort', finish, { once: true });
+  req.on('close', finish);
+  res.on('close', finish);
+}
+
+function podLog(r: ResourceRequest, t: ResourceType): void {
+  const { store, route, url, res } = r;
+  const pod = store.mustGet(t, route.namespace, route.name as string);
+  const containers = (
+    ((pod.spec as { containers?: { name: string }[] })?.containers ?? []) as { name: string }[]
+  ).map((c) => c.name);
+  let container = url.searchParams.get('container') ?? undefined;
+  if (!container) {
+    if (containers.length !== 1) {
+      throw badRequest(
+        `a container name must be specified for pod ${pod.metadata.name}, choose one of: [${containers.join(' ')}]`,
+      );
+    }
+    container = containers[0];
+  } else if (containers.length && !containers.includes(container)) {
+    throw badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`);
+  }
+  const previous = url.searchParams.get('previous') === 'true';
+  const log = r.podLogs.find(LogBook.podKey(route.namespace ?? '', pod.metadata.name, container as string));
+  const lines = log?.lines({ previous }) ?? (previous ? undefined : []);
+  if (!lines)
+    throw badRequest(`previous terminated container "${container}" in pod "${pod.metadata.name}" not found`);
+  const tail = url.searchParams.get('tailLines');
+  const since = Number(url.searchParams.get('sinceSeconds') ?? 0);
+  const timestamps = url.searchParams.get('timestamps') === 'true';
+  const cutoff = since > 0 ? Date.now() - since * 1000 : 0;
+  let selected = lines.filter((l) => l.time.getTime() >= cutoff);
+  if (tail !== null && Number(tail) >= 0)
+    selected = selected.slice(Math.max(0, selected.length - Number(tail)));
+  const format = (l: { time: Date; text: string }): string =>
+    `${timestamps ? `${l.time.toISOString().replace('Z', '000000Z')} ` : ''}${l.text}\n`;
+  res.writeHead(200, { 'Content-Type': 'text/plain', 'Cache-Control': 'no-cache, private' });
+  for (const l of selected) res.write(format(l));
+  if (url.searchParams.get('follow') !== 'true' || !log || previous) {
+    res.end();
+    return;
+  }
+  const unfollow = log.follow((l) => res.write(format(l)));
+  const end = (): void => {
+    unfollow();
+    if (!res.writableEnded) res.end();
+  };
+  r.closing.addEventListener('abort', end, { once: true });
+  r.req.on('close', end);
+}
+
+function checkNamespace(route: ResourceRoute, t: ResourceType, body: KubeObject): void {
+  if (!t.namespaced) return;
+  if (!route.namespace)
+    throw badRequest(`the server could not find the requested resource (post ${t.plural})`);
+  const given = body.metadata?.namespace;
+  if (given && given !== route.namespace) {
+    throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+  }
+  body.metadata = { ...body.metadata, namespace: route.namespace };
+}
+
+export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
+  const { req, route, store, identity, url } = r;
+  if (route.extra) throw resourceNotFound();
+  const t = findType(store, route);
+  if (t.namespaced === false && route.namespace !== undefined) throw resourceNotFound();
+  const sub = route.subresource;
+  if (sub !== undefined && !t.subresources.includes(sub)) throw resourceNotFound();
+  const method = req.method ?? 'GET';
+  const verb =
+    method === 'GET' || method === 'HEAD'
+      ? route.name
+        ? 'get'
+        : url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1'
+          ? 'watch'
+          : 'list'
+      : method === 'POST'
+        ? 'create'
+        : method === 'PUT'
+          ? 'update'
+          : method === 'PATCH'
+            ? 'patch'
+            : method === 'DELETE'
+              ? route.name
+                ? 'delete'
+                : 'deletecollection'
+              : undefined;
+  if (!verb) throw methodNotAllowed();
+  authorize(identity, { verb, type: t, namespace: route.namespace, name: route.name, subresource: sub });
+
+  switch (verb) {
+    case 'get': {
+      if (sub === 'log') return podLog(r, t);
+      const obj = store.mustGet(t, route.namespace, route.name as string);
+      return sendObject(r, 200, t, obj);
+    }
+    case 'list':
+      return list(r, t);
+    case 'watch':
+      return watch(r, t);
+    case 'create': {
+      if (route.name) throw methodNotAllowed();
+      const body = await readBody(req);
+      if (!isObject(body)) throw badRequest('the body of a create must be an object');
+      checkNamespace(route, t, body);
+      if (dryRun(url)) {
+        if (store.get(t, body.metadata?.namespace, body.metadata?.name ?? '')) {
+          throw new ApiError(
+            409,
+            'AlreadyExists',
+            `${qualifiedResource(t)} "${body.metadata.name}" already exists`,
+          );
+        }
+        return sendObject(r, 201, t, { ...body, apiVersion: apiVersionOf(t), kind: t.kind });
+      }
+      return sendObject(r, 201, t, store.create(t, body));
+    }
+    case 'update': {
+      const body = await readBody(req);
+      if (!isObject(body)) throw badRequest('the body of an update must be an object');
+      if (body.metadata?.name && body.metadata.name !== route.name) {
+        throw badRequest(
+          `the name of the object (${body.metadata.name}) does not match the name on the URL (${route.name})`,
+        );
+      }
+      body.metadata = { ...body.metadata, name: route.name as string };
+      checkNamespace(route, t, body);
+      const subresource = sub === 'status' || sub === 'approval' ? sub : undefined;
+      if (dryRun(url)) return sendObject(r, 200, t, body);
+      return sendObject(r, 200, t, store.update(t, body, { subresource }));
+    }
+    case 'patch': {
+      const current = store.mustGet(t, route.namespace, route.name as string);
+      const body = await readBody(req);
+      const patched = applyPatch(current, req.headers['content-type'] ?? '', body, {
+        builtIn: BUILT_IN_GROUPS.has(t.group),
+      });
+      if (!isObject(patched)) throw badRequest('the patch did not produce an object');
+      patched.metadata = {
+        ...patched.metadata,
+        name: current.metadata.name,
+        namespace: current.metadata.namespace,
+      };
+      if (dryRun(url)) return sendObject(r, 200, t, patched);
+      const subresource = sub === 'status' || sub === 'approval' ? sub : undefined;
+      if (
+        !subresource &&
+        t.subresources.includes('status') &&
+        JSON.stringify(patched.status) !== JSON.stringify(current.status)
+      ) {
+        // A main-resource patch cannot change status (the apiserver drops it); keep it explicit.
+        patched.status = current.status;
+      }
+      return sendObject(r, 200, t, store.update(t, patched, { subresource }));
+    }
+    case 'delete': {
+      if (dryRun(url)) return sendObject(r, 200, t, store.mustGet(t, route.namespace, route.name as string));
+      return sendObject(r, 200, t, store.delete(t, route.namespace, route.name as string));
+    }
+    case 'deletecollection': {
+      const filter = selectorFilter(url.searchParams, t);
+      const { items } = store.list(t, { namespace: route.namespace, filter });
+      if (!dryRun(url)) for (const o of items) store.delete(t, o.metadata.namespace, o.metadata.name);
+      return sendJson(r.res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: {}, items });
+    }
+  }
+}

@@ -1,0 +1,73 @@
+/**
+ * Waits until a simulated host has shown what its scenario is about: it joined (Node Ready),
+ * its Ignition failed at least twice, its BareMetalHost is in error, or its kubelet's CSR has
+ * been waiting past the approver's reaction time. `sim must-gather`, the demo and the tests
+ * use it so they capture a cluster in which the problem is visible, not one still booting.
+ */
+import * as x509 from '@peculiar/x509';
+import type { SimContext } from './context.js';
+import type { KubeObject } from './kube/types.js';
+import { SIM_TIMINGS } from './timings.js';
+
+export type HostOutcome = 'joined' | 'ignition-failing' | 'bmh-error' | 'csr-pending' | 'booted-no-node';
+
+function nodeReady(node: KubeObject | undefined): boolean {
+  const conditions = (node?.status as { conditions?: { type: string; status: string }[] })?.conditions ?? [];
+  return conditions.some((c) => c.type === 'Ready' && c.status === 'True');
+}
+
+export function hostOutcome(ctx: SimContext, hostName: string): HostOutcome | undefined {
+  const host = ctx.hosts.get(hostName);
+  if (!host) throw new Error(`no simulated host named ${hostName}`);
+  const { store } = ctx;
+  const node = store.get(store.type('nodes', ''), undefined, host.seed.hostname);
+  if (nodeReady(node)) return 'joined';
+  const bmh = store.get(store.type('baremetalhosts', 'metal3.io'), 'openshift-machine-api', hostName);
+  const errorType = (bmh?.status as { errorType?: string } | undefined)?.errorType;
+  if (errorType) return 'bmh-error';
+  const consoleText = ctx.consoles.find(hostName)?.text() ?? '';
+  const failures = consoleText.match(/GET error:|GET result: (?!OK)|Ignition failed:/g)?.length ?? 0;
+  if (failures >= 2) return 'ignition-failing';
+  const csrs = store.list(store.type('certificatesigningrequests', 'certificates.k8s.io')).items;
+  const patienceMs = ctx.clock.scaled(SIM_TIMINGS.approverMs * 5);
+  const pending = csrs.find((csr) => {
+    const conditions = (csr.status as { conditions?: unknown[] } | undefined)?.conditions ?? [];
+    const age = ctx.clock.now().getTime() - Date.parse(csr.metadata.creationTimestamp ?? '');
+    return (
+      conditions.length === 0 &&
+      age > patienceMs &&
+      csrCommonName(csr) === `system:node:${host.seed.hostname}`
+    );
+  });
+  if (pending) return 'csr-pending';
+  return undefined;
+}
+
+/** The CN of a CSR's PKCS#10 request (`system:node:<name>` for kubelet CSRs). */
+export function csrCommonName(csr: KubeObject): string | undefined {
+  const request = (csr.spec as { request?: string } | undefined)?.request;
+  if (!request) return undefined;
+  try {
+    const pem = Buffer.from(request, 'base64').toString('latin1');
+    const subject = new x509.Pkcs10CertificateRequest(pem).subjectName;
+    return subject.getField('CN')[0];
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves with the host's outcome, or undefined when `timeoutMs` (real time) passes first. */
+export async function waitForHostOutcome(
+  ctx: SimContext,
+  hostName: string,
+  timeoutMs: number,
+  pollMs = 100,
+): Promise<HostOutcome | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const outcome = hostOutcome(ctx, hostName);
+    if (outcome) return outcome;
+    if (Date.now() >= deadline || ctx.signal.aborted) return undefined;
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
