@@ -1,74 +1,87 @@
-// `npm run demo`: a self-contained run of the main job. It starts a Machine Config Server
-// endpoint on loopback that serves a certificate which expired three days ago (a cluster
-// installed ten years and three days ago, whose installer-made 10-year certificates ran out),
-// writes the pointer Ignition config a new worker would boot with, and runs `mcs-doctor probe`
-// on it exactly as a user would from a shell.
+// `npm run demo`: the main job on the built-in simulated cluster. It starts the cluster with a
+// failing scenario (an OpenShift 4.16 cluster whose installer-made MCS serving certificate has
+// expired, and a new worker, worker-0, being added through its BareMetalHost), waits until the
+// worker's Ignition has failed on its console, and then works it out from outside, through the
+// kubeconfig, exactly as a user would from a shell: the worker's pointer config from the
+// cluster, `mcs-doctor probe` with it, and `mcs-doctor explain` on the worker's console.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { issueCertificate } from '../pki/issue.js';
-import { startMcsEndpoint } from '../sim/mcs/index.js';
 import { runCli } from '../cli/run.js';
+import { startSimCluster } from '../sim/cluster.js';
+import { waitForHostOutcome } from '../sim/settle.js';
 
-const DAY_MS = 86_400_000;
-const API_INT_HOST = 'api-int.demo.mcs-doctor.test';
+const SCENARIO = 'mcs-cert-expired';
 
-function tenYearsAfter(date: Date): Date {
-  const end = new Date(date);
-  end.setUTCFullYear(end.getUTCFullYear() + 10);
-  return end;
+async function readSecretThroughKubeconfig(
+  kubeconfig: string,
+  namespace: string,
+  name: string,
+): Promise<string> {
+  const k8s = await import('@kubernetes/client-node');
+  const kc = new k8s.KubeConfig();
+  kc.loadFromFile(kubeconfig);
+  const secret = await kc.makeApiClient(k8s.CoreV1Api).readNamespacedSecret({ name, namespace });
+  return JSON.stringify(secret, null, 2);
 }
 
 async function main(): Promise<number> {
-  const installedAt = new Date(Date.now() - 3 * DAY_MS);
-  installedAt.setUTCFullYear(installedAt.getUTCFullYear() - 10);
-  installedAt.setUTCMilliseconds(0);
-  const rootCa = await issueCertificate({
-    subject: 'CN=root-ca, OU=openshift',
-    isCA: true,
-    notBefore: installedAt,
-    notAfter: tenYearsAfter(installedAt),
-  });
-  const serving = await issueCertificate({
-    subject: `CN=${API_INT_HOST}`,
-    issuer: rootCa,
-    dnsNames: [API_INT_HOST],
-    notBefore: installedAt,
-    notAfter: tenYearsAfter(installedAt),
-  });
-
-  const endpoint = await startMcsEndpoint({
-    host: '127.0.0.1',
-    port: 0,
-    tls: { certChainPem: serving.certPem, keyPem: serving.keyPem },
-  });
   const dir = mkdtempSync(join(tmpdir(), 'mcs-doctor-demo-'));
+  const kubeconfig = join(dir, 'kubeconfig');
+  console.log(`mcs-doctor demo: starting the simulated cluster, scenario ${SCENARIO} ...`);
+  const cluster = await startSimCluster({ scenario: SCENARIO, speed: 100, kubeconfigOut: kubeconfig });
   try {
-    const pointerPath = join(dir, 'worker-pointer.ign');
-    const caDataUrl = `data:text/plain;charset=utf-8;base64,${Buffer.from(rootCa.certPem).toString('base64')}`;
-    const pointer = {
-      ignition: {
-        version: '3.2.0',
-        config: { merge: [{ source: `https://${API_INT_HOST}:${endpoint.port}/config/worker` }] },
-        security: { tls: { certificateAuthorities: [{ source: caDataUrl }] } },
-      },
-    };
-    writeFileSync(pointerPath, JSON.stringify(pointer, null, 2) + '\n', { mode: 0o600 });
+    const host = cluster.scenario.host ?? 'worker-0';
+    console.log(`  ${cluster.scenario.description}`);
+    console.log(`  API ${cluster.apiUrl}, kubeconfig ${kubeconfig}`);
+    console.log(`  waiting for ${host} to be provisioned and boot ...`);
+    const outcome = await waitForHostOutcome(cluster.ctx, host, 60_000);
+    console.log(`  ${host}: ${outcome ?? 'still booting after 60 s'}`);
+    console.log('');
 
-    const args = ['probe', '--pointer', pointerPath, '--resolve', `${API_INT_HOST}:127.0.0.1`];
-    console.log('mcs-doctor demo: a Machine Config Server on 127.0.0.1 whose installer-made certificates');
-    console.log('(root-ca and the serving cert, 10 years each) ran out three days ago. A new worker boots');
-    console.log(`with the pointer config in ${pointerPath}.`);
+    // The BareMetalHost names the user-data secret its config drive was written from.
+    const bmh = cluster.ctx.store.get(cluster.ctx.store.type('bmh'), 'openshift-machine-api', host);
+    const userData =
+      (bmh?.spec as { userData?: { name?: string } } | undefined)?.userData?.name ??
+      'worker-user-data-managed';
+    const secretPath = join(dir, `${userData}.json`);
+    writeFileSync(
+      secretPath,
+      await readSecretThroughKubeconfig(kubeconfig, 'openshift-machine-api', userData),
+      { mode: 0o600 },
+    );
+    console.log(`$ oc get secret ${userData} -n openshift-machine-api -o json > ${secretPath}`);
     console.log('');
-    console.log(`$ mcs-doctor ${args.join(' ')}`);
+
+    const consoleArgs = ['sim', 'console', host, '--kubeconfig', kubeconfig];
+    const consoleText = cluster.console(host) ?? '';
+    const consolePath = join(dir, `${host}.console.log`);
+    writeFileSync(consolePath, consoleText);
+    console.log(`$ mcs-doctor ${consoleArgs.join(' ')} | grep ignition | tail -4`);
+    for (const line of consoleText
+      .split('\n')
+      .filter((l) => l.includes('ignition'))
+      .slice(-4))
+      console.log(line);
     console.log('');
-    const code = await runCli(args);
+
+    const probeArgs = ['probe', '--pointer', secretPath];
+    console.log(`$ mcs-doctor ${probeArgs.join(' ')}`);
     console.log('');
-    console.log(`(probe exited ${code}: 0 = the worker would fetch its config, 1 = it would not)`);
-    // The demo's server is broken on purpose: anything but "problem found" means mcs-doctor is wrong.
-    return code === 1 ? 0 : 1;
+    const probeCode = await runCli(probeArgs);
+    console.log('');
+    const explainArgs = ['explain', consolePath];
+    console.log(`$ mcs-doctor ${explainArgs.join(' ')}`);
+    console.log('');
+    const explainCode = await runCli(explainArgs);
+    console.log('');
+    console.log(
+      `(probe exited ${probeCode} and explain exited ${explainCode}: 1 = the worker cannot fetch its config)`,
+    );
+    // The scenario is broken on purpose: anything but "problem found" from both means mcs-doctor is wrong.
+    return probeCode === 1 && explainCode === 1 ? 0 : 1;
   } finally {
-    await endpoint.close();
+    await cluster.close();
     rmSync(dir, { recursive: true, force: true });
   }
 }
