@@ -149,10 +149,10 @@ export class CertRotation {
     const s = this.ctx.store;
     const infra = s.get(s.type('infrastructures', 'config.openshift.io'), undefined, 'cluster');
     const status = (infra?.status ?? {}) as {
-      apiServerInternalURL?: string;
+      apiServerInternalURI?: string;
       platformStatus?: { baremetal?: { apiServerInternalIPs?: string[] } };
     };
-    if (!status.apiServerInternalURL) {
+    if (!status.apiServerInternalURI) {
       this.log(
         'E',
         'runtime.go:221',
@@ -161,7 +161,7 @@ export class CertRotation {
       return;
     }
     const hostnames = [
-      new URL(status.apiServerInternalURL).hostname,
+      new URL(status.apiServerInternalURI).hostname,
       ...(status.platformStatus?.baremetal?.apiServerInternalIPs ?? []),
     ];
     if (JSON.stringify(hostnames) === JSON.stringify(this.hostnames)) return;

@@ -77,11 +77,7 @@ export class McoController implements SimComponent {
     const t = s.type('daemonsets', 'apps');
     if (s.get(t, MCO_NAMESPACE, MCS_NAME)) return;
     if (!s.get(s.type('namespaces', ''), undefined, MCO_NAMESPACE)) return;
-    const infra = s.get(s.type('infrastructures', 'config.openshift.io'), undefined, 'cluster');
-    const url =
-      (infra?.status as { apiServerInternalURL?: string } | undefined)?.apiServerInternalURL ??
-      `https://${ctx.network.apiIntName}:${ctx.network.apiPort}`;
-    s.create(t, mcsDaemonSet(ctx, url));
+    s.create(t, mcsDaemonSet(ctx));
   }
 
   private onOperatorChange({ type, event }: StoreChange): void {

@@ -132,7 +132,7 @@ export class McsDaemonSet {
           .items.map((p) => p.metadata.name),
       apiServerInternalUrl: () => {
         const infra = s.get(s.type('infrastructures', 'config.openshift.io'), undefined, 'cluster');
-        const url = (infra?.status as { apiServerInternalURL?: string } | undefined)?.apiServerInternalURL;
+        const url = (infra?.status as { apiServerInternalURI?: string } | undefined)?.apiServerInternalURI;
         return url ?? `https://${this.ctx.network.apiIntName}:${this.ctx.network.apiPort}`;
       },
     };

@@ -11,18 +11,18 @@ import { configMapValue, encodeData, getConfigMap } from './kube-util.js';
 import { MANAGED_CA_LABEL, MAPI_NAMESPACE, MCO_NAMESPACE, MCS_CA_NAME } from './names.js';
 import { pointerConfigJson } from './pointer.js';
 
-/** getIgnitionHost: on BareMetal the first API VIP, else the apiServerInternalURL host; port 22623. */
+/** getIgnitionHost: on BareMetal the first API VIP, else the apiServerInternalURI host; port 22623. */
 export function ignitionHost(ctx: SimContext): string {
   const s = ctx.store;
   const infra = s.get(s.type('infrastructures', 'config.openshift.io'), undefined, 'cluster');
   const status = (infra?.status ?? {}) as {
-    apiServerInternalURL?: string;
+    apiServerInternalURI?: string;
     platformStatus?: { type?: string; baremetal?: { apiServerInternalIPs?: string[] } };
   };
   const port = 22623;
   const vip = status.platformStatus?.baremetal?.apiServerInternalIPs?.[0];
   if (vip) return vip.includes(':') ? `[${vip}]:${port}` : `${vip}:${port}`;
-  if (status.apiServerInternalURL) return `${new URL(status.apiServerInternalURL).hostname}:${port}`;
+  if (status.apiServerInternalURI) return `${new URL(status.apiServerInternalURI).hostname}:${port}`;
   return `${ctx.network.apiVip}:${port}`;
 }
 

@@ -14,6 +14,21 @@ export function macForIndex(index: number): string {
 
 export function inspectHardware(machine: SimHost, bootMac: string | undefined): BmhHardware {
   const mac = (bootMac ?? macForIndex(machine.seed.index)).toLowerCase();
+  return hardwareInventory({
+    hostname: machine.seed.hostname,
+    ip: machine.ip,
+    mac,
+    index: machine.seed.index,
+  });
+}
+
+/** The inventory of one simulated machine; the scenario seeds and the BMO's inspection share it. */
+export function hardwareInventory(m: {
+  hostname: string;
+  ip: string;
+  mac: string;
+  index: number;
+}): BmhHardware {
   return {
     cpu: {
       arch: 'x86_64',
@@ -23,11 +38,11 @@ export function inspectHardware(machine: SimHost, bootMac: string | undefined): 
       model: 'Intel(R) Xeon(R) Gold 6230 CPU @ 2.10GHz',
     },
     firmware: { bios: { date: '12/06/2017', vendor: 'Contoso', version: 'P79 v1.45 (12/06/2017)' } },
-    hostname: machine.seed.hostname,
+    hostname: m.hostname,
     nics: [
       {
-        ip: machine.ip,
-        mac,
+        ip: m.ip,
+        mac: m.mac,
         model: '0x8086 0x1572',
         name: 'eno1',
         pxe: true,
@@ -42,7 +57,7 @@ export function inspectHardware(machine: SimHost, bootMac: string | undefined): 
         model: 'INTEL SSDSC2KB48',
         name: '/dev/sda',
         rotational: false,
-        serialNumber: `BTYF${String(machine.seed.index).padStart(6, '0')}480BGN`,
+        serialNumber: `BTYF${String(m.index).padStart(6, '0')}480BGN`,
         sizeBytes: 480103981056,
         type: 'SSD',
         vendor: 'ATA',

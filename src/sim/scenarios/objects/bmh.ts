@@ -4,6 +4,7 @@
  * provisioned. Hardware data is what inspection reported; the Machine controller copies its
  * NIC IPs and hostname into the Machine's addresses.
  */
+import { hardwareInventory } from '../../controllers/metal3/hardware.js';
 import { randomUUID } from 'node:crypto';
 import type { KubeObject } from '../../kube/types.js';
 import type { SimNetwork } from '../../network.js';
@@ -65,46 +66,6 @@ export function registrationAuthError(network: SimNetwork, index: number, nodeId
   );
 }
 
-function hardware(plan: BmhPlan): Record<string, unknown> {
-  return {
-    cpu: {
-      arch: 'x86_64',
-      clockMegahertz: 2100,
-      count: 32,
-      flags: ['aes', 'avx', 'avx2', 'lm', 'sse4_2', 'vmx'],
-      model: 'Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz',
-    },
-    firmware: { bios: { date: '03/13/2015', vendor: 'Contoso', version: 'P79 v1.33' } },
-    hostname: plan.inspectedHostname,
-    nics: [
-      {
-        ip: plan.ip,
-        mac: plan.mac,
-        model: '0x8086 0x1572',
-        name: 'eno1',
-        pxe: true,
-        speedGbps: 10,
-        vlanId: 0,
-      },
-    ],
-    ramMebibytes: 196608,
-    storage: [
-      {
-        alternateNames: ['/dev/sda', '/dev/disk/by-path/pci-0000:18:00.0-scsi-0:2:0:0'],
-        hctl: '0:2:0:0',
-        model: 'PERC H730P Mini',
-        name: '/dev/disk/by-path/pci-0000:18:00.0-scsi-0:2:0:0',
-        rotational: false,
-        serialNumber: `6${plan.mac.replace(/:/g, '')}0000`,
-        sizeBytes: 479559942144,
-        type: 'SSD',
-        vendor: 'DELL',
-      },
-    ],
-    systemVendor: { manufacturer: 'Contoso', productName: '3500', serialNumber: REDFISH_SYSTEM_ID },
-  };
-}
-
 export function bareMetalHost(plan: BmhPlan, network: SimNetwork, credentialsVersion: string): KubeObject {
   const external = plan.state === 'externally provisioned';
   const inspected = plan.state !== 'registering';
@@ -126,7 +87,16 @@ export function bareMetalHost(plan: BmhPlan, network: SimNetwork, credentialsVer
     errorMessage,
     ...(plan.registrationError ? { errorType: 'registration error' } : {}),
     ...(inspected && !plan.registrationError ? { goodCredentials: credentials } : {}),
-    ...(inspected ? { hardware: hardware(plan) } : {}),
+    ...(inspected
+      ? {
+          hardware: hardwareInventory({
+            hostname: plan.inspectedHostname,
+            ip: plan.ip,
+            mac: plan.mac,
+            index: plan.index,
+          }),
+        }
+      : {}),
     hardwareProfile: inspected ? 'unknown' : '',
     lastUpdated: iso(plan.stateSince),
     operationHistory: {

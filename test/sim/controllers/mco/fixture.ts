@@ -134,7 +134,7 @@ export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> 
       metadata: { name: 'cluster' },
       spec: {},
       status: {
-        apiServerInternalURL: `https://${network.apiIntName}:6443`,
+        apiServerInternalURI: `https://${network.apiIntName}:6443`,
         platform: 'BareMetal',
         platformStatus: { type: 'BareMetal', baremetal: { apiServerInternalIPs: [network.apiVip] } },
       },
