@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 
 export interface PoolContent {
-  /** Internal API URL written into the kubeconfig (infrastructure status.apiServerInternalURL). */
+  /** Internal API URL written into the kubeconfig (infrastructure status.apiServerInternalURI). */
   apiServerInternalUrl: string;
   /** Token of secret `node-bootstrapper-token`. */
   bootstrapToken: string;
