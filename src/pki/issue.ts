@@ -97,7 +97,7 @@ function keyGenParams(
 }
 
 /** The signature algorithm a signer with this key uses (the hash Go's CreateCertificate would pick). */
-function signingAlgorithm(alg: KeyAlgorithm): webcrypto.Algorithm & { hash?: string } {
+export function signingAlgorithm(alg: KeyAlgorithm): webcrypto.Algorithm & { hash?: string } {
   switch (alg) {
     case 'rsa2048':
     case 'rsa4096':

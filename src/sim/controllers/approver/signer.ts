@@ -8,7 +8,7 @@
  */
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
-import { loadIssuedCert, type IssuedCert } from '../../../pki/issue.js';
+import { loadIssuedCert, signingAlgorithm, type IssuedCert } from '../../../pki/issue.js';
 import type { KubeObject } from '../../kube/types.js';
 import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER } from '../host/csr-request.js';
 import { hasCondition, parseCsrRequest } from './csr-rules.js';
@@ -56,19 +56,6 @@ export function signable(csr: KubeObject): boolean {
     !hasCondition(csr, 'Failed') &&
     !status.certificate
   );
-}
-
-function signingAlgorithm(ca: IssuedCert): webcrypto.Algorithm & { hash?: string } {
-  switch (ca.keyAlgorithm) {
-    case 'ecdsa-p256':
-      return { name: 'ECDSA', hash: 'SHA-256' };
-    case 'ecdsa-p384':
-      return { name: 'ECDSA', hash: 'SHA-384' };
-    case 'ed25519':
-      return { name: 'Ed25519' };
-    default:
-      return { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' };
-  }
 }
 
 const KEY_USAGE: Record<string, number> = {
@@ -121,7 +108,7 @@ export class KubeletSigner {
       notAfter: new Date(notAfter),
       publicKey: req.publicKey,
       signingKey: ca.keys.privateKey,
-      signingAlgorithm: signingAlgorithm(ca),
+      signingAlgorithm: signingAlgorithm(ca.keyAlgorithm),
       extensions,
     });
     return cert.toString('pem');
