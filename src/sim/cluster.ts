@@ -13,16 +13,14 @@ import { issueCertificate, loadIssuedCert } from '../pki/issue.js';
 import { startApiServer, type ApiServer } from './apiserver/api-server.js';
 import { parseFault, type ApiFaults } from './apiserver/faults.js';
 import { writeKubeconfig } from './apiserver/kubeconfig-file.js';
-import { createSimClock } from './clock.js';
 import type { SimComponent, SimContext } from './context.js';
 import { McoController } from './controllers/mco/index.js';
 import { BareMetalOperator } from './controllers/metal3/index.js';
 import { MachineApiControllers } from './controllers/machine-api/index.js';
 import { HostMachines } from './controllers/host/index.js';
 import { CsrControllers } from './controllers/approver/index.js';
-import { createSimHosts } from './hosts.js';
+import { createSimContext } from './sim-context.js';
 import { ObjectStore } from './kube/store.js';
-import { LogBook } from './linelog.js';
 import { planNetwork, type SimNetwork } from './network.js';
 import { RedfishBmcs } from './redfish/component.js';
 import {
@@ -108,17 +106,7 @@ async function startOnce(opts: SimClusterOptions, octet: number, tempDir: string
   // Keeps the seed's uid references (ownerReferences, nodeRefs, providerIDs) true in the store.
   loadScenarioObjects(store, seed.objects);
   const abort = new AbortController();
-  const ctx: SimContext = {
-    version,
-    seed,
-    store,
-    clock: createSimClock(opts.speed ?? DEFAULT_SIM_SPEED),
-    network,
-    podLogs: new LogBook(),
-    consoles: new LogBook(),
-    hosts: createSimHosts(seed.hosts, network),
-    signal: abort.signal,
-  };
+  const ctx = createSimContext({ seed, store, speed: opts.speed ?? DEFAULT_SIM_SPEED, signal: abort.signal });
   const started: SimComponent[] = [];
   let api: ApiServer | undefined;
   const stopAll = async (): Promise<void> => {

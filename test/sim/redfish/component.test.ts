@@ -2,15 +2,12 @@
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { after, describe, test } from 'node:test';
-import { createSimClock } from '../../../src/sim/clock.js';
 import type { SimContext, SimHost } from '../../../src/sim/context.js';
-import { createSimHosts } from '../../../src/sim/hosts.js';
-import { ObjectStore } from '../../../src/sim/kube/store.js';
-import { LogBook } from '../../../src/sim/linelog.js';
 import { planNetwork, type SimNetwork } from '../../../src/sim/network.js';
 import type { HostSeed } from '../../../src/sim/seed.js';
 import { bmcAddressFor, RedfishBmcs } from '../../../src/sim/redfish/component.js';
 import { call, MOCKUP_DIR } from './helpers.js';
+import { createSimContext } from '../../../src/sim/sim-context.js';
 
 const YEAR_MS = 365 * 86_400_000;
 const MANAGER = '/redfish/v1/Managers/BMC';
@@ -33,8 +30,7 @@ function hostSeed(index: number, overrides: Partial<HostSeed> = {}): HostSeed {
 
 function context(seeds: HostSeed[], network: SimNetwork): { ctx: SimContext; abort: AbortController } {
   const abort = new AbortController();
-  const ctx: SimContext = {
-    version: '4.16',
+  const ctx = createSimContext({
     seed: {
       version: '4.16',
       network,
@@ -43,14 +39,9 @@ function context(seeds: HostSeed[], network: SimNetwork): { ctx: SimContext; abo
       vip: 'forward',
       kubeCa: { certPem: '', keyPem: '' },
     },
-    store: new ObjectStore(),
-    clock: createSimClock(),
-    network,
-    podLogs: new LogBook(),
-    consoles: new LogBook(),
-    hosts: createSimHosts(seeds, network),
+    speed: 1,
     signal: abort.signal,
-  };
+  });
   return { ctx, abort };
 }
 

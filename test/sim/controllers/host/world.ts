@@ -3,14 +3,12 @@
  * a real MCS endpoint on the cluster's API VIP, and worker hosts whose config drive points at it.
  */
 import { issueCertificate, type IssuedCert } from '../../../../src/pki/issue.js';
-import { createSimClock } from '../../../../src/sim/clock.js';
 import type { SimComponent, SimContext, SimHost } from '../../../../src/sim/context.js';
-import { createSimHosts } from '../../../../src/sim/hosts.js';
 import { ObjectStore } from '../../../../src/sim/kube/store.js';
-import { LogBook } from '../../../../src/sim/linelog.js';
 import { startMcsEndpoint, type McsEndpoint } from '../../../../src/sim/mcs/index.js';
 import { planNetwork } from '../../../../src/sim/network.js';
 import type { HostSeed, OpenShiftVersion } from '../../../../src/sim/seed.js';
+import { createSimContext } from '../../../../src/sim/sim-context.js';
 
 const DAY = 86_400_000;
 
@@ -127,8 +125,7 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
     store.create(nsType, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
   const abort = new AbortController();
   const version = opts.version ?? '4.12';
-  const ctx: SimContext = {
-    version,
+  const ctx = createSimContext({
     seed: {
       version,
       network,
@@ -138,13 +135,9 @@ export async function makeWorld(opts: WorldOptions): Promise<World> {
       kubeCa: { certPem: opts.pki.kubeCa.certPem, keyPem: opts.pki.kubeCa.keyPem },
     },
     store,
-    clock: createSimClock(opts.speed ?? 400),
-    network,
-    podLogs: new LogBook(),
-    consoles: new LogBook(),
-    hosts: createSimHosts([seed], network),
+    speed: opts.speed ?? 400,
     signal: abort.signal,
-  };
+  });
   const components: SimComponent[] = [];
   const host = ctx.hosts.get('worker-0') as SimHost;
   return {

@@ -1,15 +1,14 @@
 /** A small simulated cluster for the MCO controller's tests: a real store, real certs, loopback only. */
 import { request } from 'node:https';
 import { issueCertificate, type IssuedCert } from '../../../../src/pki/issue.js';
-import { createSimClock } from '../../../../src/sim/clock.js';
 import type { SimContext } from '../../../../src/sim/context.js';
 import { ObjectStore } from '../../../../src/sim/kube/store.js';
 import type { KubeObject } from '../../../../src/sim/kube/types.js';
-import { LogBook } from '../../../../src/sim/linelog.js';
 import { planNetwork } from '../../../../src/sim/network.js';
 import type { OpenShiftVersion, VipMode } from '../../../../src/sim/seed.js';
 import { TEST_SIM_SPEED } from '../../../../src/sim/timings.js';
 import { McoController } from '../../../../src/sim/controllers/mco/index.js';
+import { createSimContext } from '../../../../src/sim/sim-context.js';
 
 const DAY = 86_400_000;
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
@@ -171,8 +170,7 @@ export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> 
   for (const obj of objects)
     store.apply(store.type(obj.kind, obj.apiVersion.includes('/') ? obj.apiVersion.split('/')[0] : ''), obj);
   const kubeCa = await rootCa();
-  const ctx: SimContext = {
-    version,
+  const ctx = createSimContext({
     seed: {
       version,
       network,
@@ -182,13 +180,9 @@ export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> 
       kubeCa: { certPem: kubeCa.certPem, keyPem: kubeCa.keyPem },
     },
     store,
-    clock: createSimClock(opts.speed ?? TEST_SIM_SPEED),
-    network,
-    podLogs: new LogBook(),
-    consoles: new LogBook(),
-    hosts: new Map(),
+    speed: opts.speed ?? TEST_SIM_SPEED,
     signal: abort.signal,
-  };
+  });
   const mco = new McoController();
   await mco.start(ctx);
   return {

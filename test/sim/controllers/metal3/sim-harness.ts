@@ -1,12 +1,10 @@
 /** A SimContext on a real ObjectStore and real SimHosts, for controller tests. */
-import { createSimClock } from '../../../../src/sim/clock.js';
 import type { SimContext } from '../../../../src/sim/context.js';
-import { createSimHosts } from '../../../../src/sim/hosts.js';
 import { ObjectStore } from '../../../../src/sim/kube/store.js';
 import type { KubeObject } from '../../../../src/sim/kube/types.js';
-import { LogBook } from '../../../../src/sim/linelog.js';
 import { planNetwork, type SimNetwork } from '../../../../src/sim/network.js';
 import type { HostSeed, OpenShiftVersion } from '../../../../src/sim/seed.js';
+import { createSimContext } from '../../../../src/sim/sim-context.js';
 
 export const NS = 'openshift-machine-api';
 
@@ -43,8 +41,7 @@ export function buildHarness(
   store.create(store.type('namespaces', ''), { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NS } });
   const controller = new AbortController();
   const version = opts.version ?? '4.16';
-  const ctx: SimContext = {
-    version,
+  const ctx = createSimContext({
     seed: {
       version,
       network,
@@ -54,13 +51,9 @@ export function buildHarness(
       kubeCa: { certPem: '', keyPem: '' },
     },
     store,
-    clock: createSimClock(opts.speed ?? 500),
-    network,
-    podLogs: new LogBook(),
-    consoles: new LogBook(),
-    hosts: createSimHosts(seeds, network),
+    speed: opts.speed ?? 500,
     signal: controller.signal,
-  };
+  });
   return { ctx, store, network, seeds, abort: () => controller.abort() };
 }
 
