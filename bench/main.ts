@@ -4,6 +4,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchExplain } from './explain.js';
+import { benchSimApiList } from './sim-api.js';
+import { benchSimStart } from './sim-start.js';
+
+function print(figures: object): void {
+  for (const [name, value] of Object.entries(figures)) console.log(`  ${name.padEnd(28)} ${String(value)}`);
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'mcs-doctor-bench-'));
 try {
@@ -11,9 +17,16 @@ try {
   // A run at a tenth of the size first: flat memory means the same peak RSS at both sizes.
   for (const size of [Math.max(1, Math.round(sizeMb / 10)), sizeMb]) {
     console.log(`== explain: ${size} MB generated journal vs grep -E (same patterns, same file)`);
-    const figures = await benchExplain({ sizeMb: size, dir });
-    for (const [name, value] of Object.entries(figures)) console.log(`  ${name.padEnd(28)} ${value}`);
+    print(await benchExplain({ sizeMb: size, dir }));
   }
+  for (const hosts of [3, 1000]) {
+    console.log(
+      `== sim start --scenario healthy --hosts ${hosts}: until "Ready." (goal at 1000: < 10 s, < 500 MB)`,
+    );
+    print(await benchSimStart(hosts));
+  }
+  console.log('== simulated API: list of every BareMetalHost over HTTPS (goal at 1000: < 200 ms)');
+  print(await benchSimApiList(1000));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -162,6 +162,8 @@ function watch(r: ResourceRequest, t: ResourceType): void {
     'Cache-Control': 'no-cache, private',
     'Transfer-Encoding': 'chunked',
   });
+  // Clients (client-node's Watch) wait for the headers before they return the watch.
+  res.flushHeaders();
   try {
     stop = store.watch(
       t,
