@@ -19,6 +19,13 @@ if (files.length === 0) {
   console.error('no test files matched');
   process.exit(2);
 }
+// The CLI tests run dist/ as users do. It is built once here, before any test starts: a build
+// inside a test file would rewrite dist/ while a concurrently running file spawns the CLI.
+const build = spawnSync('npm', ['run', 'build'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('npm run build failed; no tests were run');
+  process.exit(build.status ?? 1);
+}
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
   stdio: 'inherit',
 });

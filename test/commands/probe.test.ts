@@ -3,7 +3,6 @@
  * exit codes, the JSON contract, what the text shows a person, and bad input.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,8 +17,6 @@ let tmp: string;
 const servers: TestServer[] = [];
 
 before(async () => {
-  // Build the CLI as users run it; tsc emits even when another folder still has type errors.
-  spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { stdio: 'ignore', timeout: 120_000 });
   pki = await buildProbePki();
   tmp = await mkdtemp(join(tmpdir(), 'mcs-doctor-probe-cli-'));
 });

@@ -5,7 +5,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,10 +28,6 @@ function kubectl(
     );
   });
 }
-
-before(() => {
-  execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
-});
 
 test('sim list -o json: every scenario with name, description, version, host and expectedCause', async () => {
   const res = await runCli(['sim', 'list', '-o', 'json']);

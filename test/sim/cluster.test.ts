@@ -6,7 +6,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,10 +47,6 @@ function lastGetError(consoleText: string): string | undefined {
 function ignitionVersion(consoleText: string): string {
   return /Ignition (\d+\.\d+\.\d+)/.exec(consoleText)?.[1] ?? '2.14.0';
 }
-
-before(() => {
-  execFileSync('npm', ['run', 'build'], { stdio: 'ignore' });
-});
 
 for (const scenario of listScenarios()) {
   describe(`scenario ${scenario.name} (${scenario.version})`, () => {
