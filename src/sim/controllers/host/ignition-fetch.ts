@@ -18,6 +18,7 @@ import type { FetchResult } from '../../../probes/types.js';
 import type { SimContext, SimHost } from '../../context.js';
 import { SIM_TIMINGS } from '../../timings.js';
 import { ignitionRequestHeaders } from './boot-image.js';
+import { sendRejectAlert } from './reject-alert.js';
 import type { ConsoleWriter } from './console.js';
 
 export const IGNITION_INITIAL_BACKOFF_MS = 100;
@@ -207,7 +208,7 @@ async function fetchOnce(
       ignitionFinal: IGNITION_FINAL.timeout,
     };
   }
-  return workerFetch({
+  const result = await workerFetch({
     url,
     anchors,
     at: host.clock.now(),
@@ -220,7 +221,26 @@ async function fetchOnce(
     responseHeaderTimeoutMs: opts.headerMs,
     goVerifyErrorPrefix: opts.goVerifyErrorPrefix,
   });
+  if (CERTIFICATE_REJECTIONS.has(result.reason) && result.address) {
+    await sendRejectAlert({
+      address: result.address,
+      port: result.port,
+      servername: name !== undefined && !isIpLiteral(name) ? name : undefined,
+      localAddress: host.ip,
+      timeoutMs: opts.stepMs,
+    });
+  }
+  return result;
 }
+
+/** Verdicts for which Go's client aborts the handshake with a certificate alert the server logs. */
+const CERTIFICATE_REJECTIONS = new Set([
+  'cert-expired',
+  'cert-not-yet-valid',
+  'unknown-authority',
+  'hostname-mismatch',
+  'cert-invalid',
+]);
 
 function hostOf(url: string): string | undefined {
   try {
