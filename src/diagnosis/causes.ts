@@ -18,6 +18,7 @@ export const CAUSES = {
   'mcs-not-tls': 'Something other than the TLS Machine Config Server answers on the port (plain HTTP)',
   'mcs-cert-invalid': 'The served chain is rejected for a reason other than dates, CA or names',
   'pointer-unsupported-version': "The worker's Ignition does not accept the pointer config's spec version",
+  'node-not-ready': 'The host joined, but its Node is not Ready',
 } as const;
 
 export type CauseId = keyof typeof CAUSES;

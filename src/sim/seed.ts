@@ -9,12 +9,7 @@ import type { SimNetwork } from './network.js';
 export type OpenShiftVersion = '4.12' | '4.16' | '4.19';
 export const OPENSHIFT_VERSIONS: readonly OpenShiftVersion[] = ['4.12', '4.16', '4.19'];
 
-/** Compares versions like "4.12" < "4.19". */
-export function versionAtLeast(version: OpenShiftVersion, min: OpenShiftVersion): boolean {
-  const [a = 0, b = 0] = version.split('.').map(Number);
-  const [c = 0, d = 0] = min.split('.').map(Number);
-  return a > c || (a === c && b >= d);
-}
+export { versionAtLeast } from '../openshift/version.js';
 
 export interface PemPair {
   certPem: string;

@@ -15,7 +15,7 @@ import { isoSeconds } from '../../kube/store.js';
 import type { ResourceType, WatchEvent } from '../../kube/types.js';
 import { LogBook, type LineLog } from '../../linelog.js';
 import { SIM_TIMINGS } from '../../timings.js';
-import { BmcAddressError, parseBmcAddress, type BmcAccess } from './bmc-address.js';
+import { BmcAddressError, parseBmcAddress, type BmcAccess } from '../../../metal3/bmc-address.js';
 import {
   ANNOTATION_DETACHED,
   ANNOTATION_INSPECT,

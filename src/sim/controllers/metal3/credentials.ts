@@ -7,7 +7,7 @@
 import type { SimHost } from '../../context.js';
 import type { ObjectStore } from '../../kube/store.js';
 import type { KubeObject } from '../../kube/types.js';
-import type { BmcAccess } from './bmc-address.js';
+import type { BmcAccess } from '../../../metal3/bmc-address.js';
 import type { BareMetalHost } from './bmh.js';
 
 /** The only System in the DMTF public-rackmount1 mockup the BMCs serve (what sushy finds). */

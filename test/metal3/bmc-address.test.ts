@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BmcAddressError, parseBmcAddress } from '../../../../src/sim/controllers/metal3/bmc-address.js';
+import { BmcAddressError, parseBmcAddress } from '../../src/metal3/bmc-address.js';
 
 describe('parseBmcAddress', () => {
   const ok: [string, Partial<ReturnType<typeof parseBmcAddress>>][] = [

@@ -6,7 +6,10 @@
  * RFC 1123 name. Errors carry BMO's own texts, since they end up in `status.errorMessage`.
  */
 import { isIP } from 'node:net';
-import { versionAtLeast, type OpenShiftVersion } from '../../seed.js';
+import { versionAtLeast } from '../openshift/version.js';
+
+/** An OpenShift version, `4.16` or `4.16.3`. */
+type OpenShiftVersion = string;
 
 export type BmcAddressErrorKind = 'empty' | 'parse' | 'unknown-type';
 

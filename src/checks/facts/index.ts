@@ -1,0 +1,274 @@
+/**
+ * Facts: what the snapshot says once parsed and linked, plus what the probes measured (the MCS
+ * endpoint from here, BMC clocks). Checks and the diagnosis read facts; nothing here reports.
+ */
+import type { PointerConfig } from '../../ignition/types.js';
+import { BmcAddressError, parseBmcAddress } from '../../metal3/bmc-address.js';
+import type { CertInfo } from '../../pki/types.js';
+import { workerFetch } from '../../probes/fetch.js';
+import { readBmcClock, type BmcClock } from '../../probes/redfish.js';
+import type { FetchResult } from '../../probes/types.js';
+import { bounded, itemsOf, type Snapshot } from '../snapshot.js';
+import { caSourceFacts, type CaSource } from './ca-sources.js';
+import { clusterFacts, type ClusterFacts } from './cluster.js';
+import { hostFacts, type HostFacts } from './hosts.js';
+import { mcsFacts, type McsFacts } from './mcs.js';
+import { findObject, secretValue } from './secret-data.js';
+import { servingCertFacts, type ServingCertFacts } from './serving-cert.js';
+import { userDataFacts, type UserDataSecret } from './user-data.js';
+
+export interface DiagnoseOptions {
+  /** `--host`: only these BareMetalHosts. */
+  hosts?: string[];
+  /** `--all`: every host, joined ones too. */
+  all?: boolean;
+  /** `--pointer FILE`: the worker's pointer config, instead of (or when a must-gather redacted) the user-data secret. */
+  pointer?: PointerConfig;
+  /** `--host-clock`: the worker's clock as the user read it. */
+  hostClock?: Date;
+  /** Read BMC clocks over Redfish: auto = live, for the hosts that are not joined. */
+  bmc: 'auto' | 'always' | 'never';
+  /** Probe the MCS from this machine (live only). */
+  probe: boolean;
+  /** `--resolve HOST:IP` for the endpoint probe. */
+  resolve?: Map<string, string>;
+  /** Warn when the serving certificate expires within this many days. */
+  expiryWarningDays: number;
+  now: Date;
+  probeTimeoutMs: number;
+  onProgress?: (what: string) => void;
+}
+
+export interface PointerChoice {
+  pointer?: PointerConfig;
+  /** Where it came from: `--pointer FILE` or `secret openshift-machine-api/worker-user-data-managed`. */
+  origin: string;
+  problem?: string;
+  redacted: boolean;
+}
+
+export type EndpointProbe = { ok: true; result: FetchResult } | { ok: false; message: string };
+
+export interface HostClock {
+  at?: Date;
+  source: 'user' | 'bmc' | 'none';
+  detail: string;
+  bmc?: BmcClock;
+}
+
+export interface Facts {
+  options: DiagnoseOptions;
+  now: Date;
+  sourceKind: 'live' | 'must-gather';
+  redactsSecrets: boolean;
+  snapshot: Snapshot;
+  cluster: ClusterFacts;
+  servingCert: ServingCertFacts;
+  caSources: CaSource[];
+  caUnread: string[];
+  userData: Map<string, UserDataSecret>;
+  mcs: McsFacts;
+  hosts: HostFacts[];
+  /** The hosts diagnosed: `--host`, or every host not yet joined. */
+  selected: HostFacts[];
+  pointerFor(host: HostFacts): PointerChoice;
+  /** The endpoint probed from here for the pointer's URL and CAs; undefined when not probed. */
+  probeFor(pointer: PointerConfig | undefined): EndpointProbe | undefined;
+  clockOf(host: HostFacts): HostClock;
+}
+
+/** The trust anchors Ignition takes from a pointer: the first certificate of each CA source. */
+export function pointerAnchors(pointer: PointerConfig): CertInfo[] {
+  return pointer.certificateAuthorities
+    .map((ca) => ca.certs[0])
+    .filter((c): c is CertInfo => c !== undefined);
+}
+
+export function pointerUrl(pointer: PointerConfig): string | undefined {
+  return (
+    pointer.sources.find((s) => s.kind === 'merge' || s.kind === 'replace')?.url ?? pointer.sources[0]?.url
+  );
+}
+
+function probeKey(pointer: PointerConfig): string {
+  return `${pointerUrl(pointer) ?? ''}|${pointerAnchors(pointer)
+    .map((c) => c.spkiSha256)
+    .join(',')}`;
+}
+
+/** A host is joined when its Node is Ready; masters and spare hosts are not joining. */
+export function isJoined(h: HostFacts): boolean {
+  return h.nodeReady === true;
+}
+
+export function isJoining(h: HostFacts): boolean {
+  if (h.role === 'master') return false;
+  return !!(h.consumer || h.userDataRef || h.imageUrl || h.errorType);
+}
+
+export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): Promise<Facts> {
+  const cluster = clusterFacts(snapshot.clusterVersions, snapshot.infrastructures);
+  const servingCert = servingCertFacts(snapshot.secrets);
+  const ca = caSourceFacts(snapshot.kubeSystemConfigMaps, snapshot.mcoConfigMaps, snapshot.secrets);
+  const userData = userDataFacts(snapshot.secrets);
+  const mcs = mcsFacts(snapshot.daemonSets, snapshot.mcoPods, snapshot.mcsLogs);
+  const hosts = hostFacts(
+    itemsOf(snapshot.bareMetalHosts),
+    itemsOf(snapshot.machines),
+    itemsOf(snapshot.nodes),
+    itemsOf(snapshot.csrs),
+    itemsOf(snapshot.machineApiEvents),
+  );
+  const wanted = options.hosts && options.hosts.length > 0 ? new Set(options.hosts) : undefined;
+  const selected = hosts.filter((h) =>
+    wanted ? wanted.has(h.name) : options.all ? true : isJoining(h) && !isJoined(h),
+  );
+
+  const pointerFor = (host: HostFacts): PointerChoice => {
+    if (options.pointer) return { pointer: options.pointer, origin: options.pointer.origin, redacted: false };
+    const ref = host.userDataRef ?? { namespace: host.namespace, name: 'worker-user-data-managed' };
+    const key = `${ref.namespace}/${ref.name}`;
+    const secret =
+      userData.get(key) ??
+      (host.userDataRef ? undefined : userData.get(`${host.namespace}/worker-user-data`));
+    if (!secret) {
+      const why = snapshot.secrets.ok ? 'does not exist' : `could not be read: ${snapshot.secrets.message}`;
+      return { origin: `secret ${key}`, problem: `secret ${key} ${why}`, redacted: false };
+    }
+    return {
+      pointer: secret.pointer,
+      origin: secret.ref,
+      problem: secret.problem,
+      redacted: secret.redacted,
+    };
+  };
+
+  // The endpoint, probed once per distinct pointer (URL and CAs) among the diagnosed hosts.
+  const probes = new Map<string, EndpointProbe>();
+  if (options.probe && snapshot.source.kind === 'live') {
+    const pointers = new Map<string, PointerConfig>();
+    for (const h of selected.length > 0 ? selected : hosts.filter(isJoining)) {
+      const p = pointerFor(h).pointer;
+      if (p && pointerUrl(p)) pointers.set(probeKey(p), p);
+    }
+    options.onProgress?.(
+      `probing the Machine Config Server (${pointers.size} pointer${pointers.size === 1 ? '' : 's'})`,
+    );
+    await bounded(
+      8,
+      [...pointers].map(([key, p]) => async () => {
+        try {
+          const result = await workerFetch({
+            url: pointerUrl(p)!,
+            anchors: pointerAnchors(p),
+            at: options.now,
+            resolve: options.resolve,
+            timeoutMs: options.probeTimeoutMs,
+            totalTimeoutMs: options.probeTimeoutMs * 3,
+          });
+          probes.set(key, { ok: true, result });
+        } catch (err) {
+          probes.set(key, { ok: false, message: err instanceof Error ? err.message : String(err) });
+        }
+      }),
+    );
+  }
+
+  // BMC clocks, for the hosts that matter (live only: a must-gather has no BMC).
+  const clocks = new Map<string, BmcClock>();
+  const wantBmc = options.bmc === 'always' || (options.bmc === 'auto' && snapshot.source.kind === 'live');
+  if (wantBmc && !options.hostClock) {
+    const targets = selected.filter((h) => options.bmc === 'always' || !isJoined(h));
+    if (targets.length > 0)
+      options.onProgress?.(
+        `reading ${targets.length} BMC clock${targets.length === 1 ? '' : 's'} over Redfish`,
+      );
+    const secrets = itemsOf(snapshot.secrets);
+    await bounded(
+      8,
+      targets.map((h) => async () => {
+        clocks.set(h.name, await bmcClockOf(h, secrets, cluster.version, options.probeTimeoutMs));
+      }),
+    );
+  }
+
+  const clockOf = (host: HostFacts): HostClock => {
+    if (options.hostClock)
+      return { at: options.hostClock, source: 'user', detail: `given with --host-clock` };
+    const bmc = clocks.get(host.name);
+    if (bmc?.ok) {
+      const at = new Date(options.now.getTime() + bmc.offsetMs);
+      return { at, source: 'bmc', detail: `BMC ${bmc.manager} DateTime ${bmc.dateTime}`, bmc };
+    }
+    if (bmc) return { source: 'none', detail: bmc.message, bmc };
+    return {
+      source: 'none',
+      detail:
+        snapshot.source.kind === 'must-gather'
+          ? 'a must-gather holds no BMC clock; give --host-clock'
+          : 'not read (give --host-clock, or --bmc)',
+    };
+  };
+
+  return {
+    options,
+    now: options.now,
+    sourceKind: snapshot.source.kind,
+    redactsSecrets: snapshot.source.redactsSecrets,
+    snapshot,
+    cluster,
+    servingCert,
+    caSources: ca.sources,
+    caUnread: ca.unread,
+    userData,
+    mcs,
+    hosts,
+    selected,
+    pointerFor,
+    probeFor: (p) => (p ? probes.get(probeKey(p)) : undefined),
+    clockOf,
+  };
+}
+
+async function bmcClockOf(
+  host: HostFacts,
+  secrets: ReturnType<typeof itemsOf>,
+  version: string | null,
+  timeoutMs: number,
+): Promise<BmcClock> {
+  if (!host.bmcAddress) return { ok: false, message: 'the BareMetalHost has no spec.bmc.address' };
+  let access;
+  try {
+    access = parseBmcAddress(host.bmcAddress, version ? { version } : {});
+  } catch (err) {
+    return { ok: false, message: err instanceof BmcAddressError ? err.message : String(err) };
+  }
+  if (!access.redfish) {
+    return {
+      ok: false,
+      message: `the BMC address is ${access.type} (${access.driver}), not Redfish: its clock is unknown`,
+    };
+  }
+  const secret = host.credentialsName ? findObject(secrets, host.namespace, host.credentialsName) : undefined;
+  if (!secret) {
+    return {
+      ok: false,
+      message: `the BMC credentials secret ${host.namespace}/${host.credentialsName ?? '(none)'} could not be read`,
+    };
+  }
+  const user = secretValue(secret, 'username');
+  const pass = secretValue(secret, 'password');
+  if (user.kind !== 'value' || pass.kind !== 'value') {
+    return {
+      ok: false,
+      message: `the BMC credentials secret ${host.namespace}/${host.credentialsName} has no readable username and password`,
+    };
+  }
+  return readBmcClock({
+    access,
+    username: user.text.trim(),
+    password: pass.text.trim(),
+    insecure: host.disableCertificateVerification,
+    timeoutMs,
+  });
+}

@@ -1,0 +1,68 @@
+import type { Finding } from '../../diagnosis/model.js';
+import { finding, type Check } from '../types.js';
+
+function countBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const i of items) m.set(key(i), [...(m.get(key(i)) ?? []), i]);
+  return m;
+}
+
+export const mcsLogs: Check = {
+  meta: {
+    id: 'mcs-logs',
+    title: 'Machine Config Server logs: worker fetches and TLS handshake errors',
+    docs: 'Each fetch logs "Pool worker requested by address:... User-Agent:..."; a worker that rejects the certificate shows as "http: TLS handshake error from <worker>: remote error: tls: bad certificate". Together they say which hosts reached the MCS and which refused its certificate.',
+    needs: ['pods/log in openshift-machine-config-operator'],
+  },
+  run(facts) {
+    const { mcs } = facts;
+    const out: Finding[] = mcs.logsUnread.map((m) => finding('unknown', `log not read: ${m}`));
+    if (mcs.logsRead === 0)
+      return out.length ? out : [finding('unknown', 'no machine-config-server log to read')];
+    for (const [ip, list] of countBy(mcs.fetches, (f) => f.ip)) {
+      const last = list[list.length - 1]!;
+      const agents = [...new Set(list.map((f) => f.userAgent))].join(', ');
+      out.push(
+        finding(
+          'pass',
+          `${list.length} fetch(es) of pool ${last.pool} from ${ip} (User-Agent ${agents})${last.time ? `, last ${last.time}` : ''}`,
+          {
+            evidence: [
+              {
+                text: `Pool ${last.pool} requested by address:"${ip}" User-Agent:"${last.userAgent}"`,
+                source: `log of pod ${last.pod}`,
+              },
+            ],
+          },
+        ),
+      );
+    }
+    for (const [ip, list] of countBy(mcs.handshakeErrors, (e) => e.ip)) {
+      const last = list[list.length - 1]!;
+      const host = facts.hosts.find((h) => h.ips.includes(ip));
+      const rejected = /bad certificate|unknown certificate authority|expired certificate/.test(last.error);
+      out.push(
+        finding(
+          rejected ? 'fail' : 'warn',
+          `${list.length} TLS handshake error(s) from ${ip}${host ? ` (${host.name})` : ''}: ${last.error}`,
+          {
+            host: host?.name,
+            evidence: [
+              {
+                text: `http: TLS handshake error from ${ip}: ${last.error}`,
+                source: `log of pod ${last.pod}`,
+              },
+            ],
+          },
+        ),
+      );
+    }
+    for (const f of mcs.fatal)
+      out.push(
+        finding('fail', `fatal: ${f.line}`, { evidence: [{ text: f.line, source: `log of pod ${f.pod}` }] }),
+      );
+    if (out.length === 0)
+      out.push(finding('pass', `${mcs.logsRead} log(s) read: no worker fetch and no handshake error`));
+    return out;
+  },
+};

@@ -1,0 +1,140 @@
+/**
+ * Reads a BMC's clock over Redfish, as Ironic would reach it: the System named by the BMH's
+ * address, its Manager (`Links.ManagedBy`), and the Manager's `DateTime`. Basic auth from the
+ * BMH's credentials secret; certificate verification as the BMH says
+ * (`disableCertificateVerification`). Every request has a timeout.
+ */
+import https from 'node:https';
+import http from 'node:http';
+import type { BmcAccess } from '../metal3/bmc-address.js';
+
+export interface BmcClockRequest {
+  access: BmcAccess;
+  username: string;
+  password: string;
+  /** `spec.bmc.disableCertificateVerification`. */
+  insecure: boolean;
+  timeoutMs?: number;
+}
+
+export type BmcClock =
+  | { ok: true; manager: string; dateTime: string; bmcTime: Date; offsetMs: number; localOffset?: string }
+  | { ok: false; message: string; status?: number };
+
+interface Answer {
+  status: number;
+  json: Record<string, unknown>;
+}
+
+function get(url: URL, req: BmcClockRequest): Promise<Answer> {
+  const timeoutMs = req.timeoutMs ?? 5_000;
+  const auth = Buffer.from(`${req.username}:${req.password}`).toString('base64');
+  const lib = url.protocol === 'http:' ? http : https;
+  return new Promise((resolve, reject) => {
+    const r = lib.request(
+      url,
+      {
+        method: 'GET',
+        headers: { Authorization: `Basic ${auth}`, Accept: 'application/json', 'OData-Version': '4.0' },
+        rejectUnauthorized: !req.insecure,
+        timeout: timeoutMs,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > 4 * 1024 * 1024) r.destroy(new Error('the answer is larger than 4 MiB'));
+          else chunks.push(c);
+        });
+        res.on('end', () => {
+          let json: Record<string, unknown> = {};
+          try {
+            json = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+          } catch {
+            json = {};
+          }
+          resolve({ status: res.statusCode ?? 0, json });
+        });
+        res.on('error', reject);
+      },
+    );
+    r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
+    r.on('error', reject);
+    r.end();
+  });
+}
+
+function odataId(v: unknown): string | undefined {
+  const id = (v as { '@odata.id'?: unknown } | undefined)?.['@odata.id'];
+  return typeof id === 'string' ? id : undefined;
+}
+
+export async function readBmcClock(req: BmcClockRequest): Promise<BmcClock> {
+  const { access } = req;
+  if (!access.redfish || !access.redfishAddress) {
+    return {
+      ok: false,
+      message: `the BMC is ${access.type}, not Redfish: its clock cannot be read over Redfish`,
+    };
+  }
+  const base = new URL(access.redfishAddress);
+  const at = (path: string): URL => new URL(path, base);
+  try {
+    let managerPath: string | undefined;
+    if (access.systemId) {
+      const system = await get(
+        at(access.systemId.startsWith('/') ? access.systemId : `/${access.systemId}`),
+        req,
+      );
+      if (system.status === 401 || system.status === 403) {
+        return {
+          ok: false,
+          status: system.status,
+          message: `the BMC refused the credentials (HTTP ${system.status})`,
+        };
+      }
+      if (system.status !== 200)
+        return { ok: false, status: system.status, message: `GET ${access.systemId}: HTTP ${system.status}` };
+      const links = system.json['Links'] as { ManagedBy?: unknown[] } | undefined;
+      managerPath = odataId(links?.ManagedBy?.[0]);
+    }
+    if (!managerPath) {
+      const managers = await get(at('/redfish/v1/Managers'), req);
+      if (managers.status === 401 || managers.status === 403) {
+        return {
+          ok: false,
+          status: managers.status,
+          message: `the BMC refused the credentials (HTTP ${managers.status})`,
+        };
+      }
+      const members = managers.json['Members'];
+      managerPath = Array.isArray(members) ? odataId(members[0]) : undefined;
+      if (!managerPath) return { ok: false, message: 'the BMC lists no Manager' };
+    }
+    const sentAt = Date.now();
+    const manager = await get(at(managerPath), req);
+    const receivedAt = Date.now();
+    if (manager.status !== 200)
+      return { ok: false, status: manager.status, message: `GET ${managerPath}: HTTP ${manager.status}` };
+    const dateTime = manager.json['DateTime'];
+    if (typeof dateTime !== 'string')
+      return { ok: false, message: `the Manager ${managerPath} has no DateTime` };
+    const bmcTime = new Date(dateTime);
+    if (Number.isNaN(bmcTime.getTime()))
+      return { ok: false, message: `the Manager's DateTime "${dateTime}" is not a date` };
+    const localOffset = manager.json['DateTimeLocalOffset'];
+    return {
+      ok: true,
+      manager: managerPath,
+      dateTime,
+      bmcTime,
+      offsetMs: bmcTime.getTime() - Math.round((sentAt + receivedAt) / 2),
+      localOffset: typeof localOffset === 'string' ? localOffset : undefined,
+    };
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException;
+    const text = e.code && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : e.message;
+    return { ok: false, message: `cannot reach the BMC at ${base.origin}: ${text}` };
+  }
+}
