@@ -3,6 +3,7 @@ import { ExitCode, UserError, formatUserError } from './errors.js';
 import { probeCommand } from '../commands/probe.js';
 import { explainCommand } from '../commands/explain.js';
 import { simCommand } from '../commands/sim.js';
+import { diagnoseCommand } from '../commands/diagnose.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
+  program.addCommand(diagnoseCommand());
   program.addCommand(probeCommand());
   program.addCommand(explainCommand());
   program.addCommand(simCommand());

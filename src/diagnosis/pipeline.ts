@@ -25,7 +25,7 @@ import type {
 export const STAGES: ReadonlyArray<{ id: StageId; title: string }> = [
   { id: 'bmh-registered', title: 'BMH registered and inspected' },
   { id: 'bmh-provisioned', title: 'Provisioned (user-data written to the config drive)' },
-  { id: 'host-clock', title: 'Host boots; BMC clock' },
+  { id: 'host-clock', title: 'Host boots, Ignition reads its pointer; BMC clock' },
   { id: 'mcs-reachable', title: 'Route to the MCS on port 22623' },
   { id: 'tls-verified', title: "TLS: served chain vs the pointer's CAs at the host clock" },
   { id: 'config-served', title: 'MCS serves /config/worker' },
@@ -34,6 +34,8 @@ export const STAGES: ReadonlyArray<{ id: StageId; title: string }> = [
   { id: 'node-ready', title: 'Node Ready' },
 ];
 
+/** How long a newly registered Node may stay NotReady before it counts as a failure. */
+const NODE_READY_GRACE_MS = 10 * 60_000;
 const REGISTRATION_ERRORS = new Set([
   'registration error',
   'inspection error',
@@ -228,7 +230,25 @@ function diagnoseBoot(
     : [];
   const fetched = fetches.length > 0 || joinedEvidence;
 
-  // 3: the host's clock.
+  // 3: the boot: Ignition 2.x (every boot image since RHCOS 4.6) refuses a spec-2 pointer before fetching anything.
+  const pointer = tls.pointer.pointer;
+  if (pointer && pointer.major === 2 && !fetched) {
+    const ev: Evidence[] = [
+      {
+        text: `the pointer config is spec ${pointer.specVersion}; Ignition 2.x accepts only spec 3.x and logs "Ignition failed: unsupported config version"`,
+        source: tls.pointer.origin,
+      },
+    ];
+    set('host-clock', 'fail', `Ignition refuses the spec ${pointer.specVersion} pointer`, ev);
+    cause({
+      id: 'pointer-unsupported-version',
+      confidence: 'confirmed',
+      summary: `${host.name}'s pointer config is spec ${pointer.specVersion}, which its Ignition does not accept`,
+      stage: 'host-clock',
+      evidence: ev,
+    });
+    return;
+  }
   const clock = tls.clock;
   if (clock.at) {
     const offset = Math.round((clock.at.getTime() - facts.now.getTime()) / 1000);
@@ -660,8 +680,17 @@ function diagnoseBoot(
         source: `node ${host.node.metadata.name}`,
       },
     ];
+    const registeredMs = facts.now.getTime() - Date.parse(host.node.metadata.creationTimestamp ?? '');
     if (host.nodeReady) set('node-ready', 'pass', `Node ${host.node.metadata.name} is Ready`, ev);
-    else {
+    else if (registeredMs < NODE_READY_GRACE_MS) {
+      // A node is NotReady for a while after it registers, until its network plugin starts.
+      set(
+        'node-ready',
+        'in-progress',
+        `Node ${host.node.metadata.name} registered ${Math.round(registeredMs / 1000)} s ago, not Ready yet`,
+        ev,
+      );
+    } else {
       set('node-ready', 'fail', `Node ${host.node.metadata.name} is not Ready`, ev);
       cause({
         id: 'node-not-ready',

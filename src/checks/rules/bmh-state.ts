@@ -36,12 +36,10 @@ export const bmhState: Check = {
           finding('fail', `${h.name}: ${h.state} with ${h.errorType}: ${h.errorMessage ?? ''}`, {
             host: h.name,
             cause: 'bmh-stuck',
-            evidence: h.events
-              .slice(-3)
-              .map((e) => ({
-                text: `${String(e['reason'] ?? '')}: ${String(e['message'] ?? '')}`,
-                source: 'events',
-              })),
+            evidence: h.events.slice(-3).map((e) => ({
+              text: `${String(e['reason'] ?? '')}: ${String(e['message'] ?? '')}`,
+              source: 'events',
+            })),
           }),
         );
       } else if (facts.selected.includes(h)) {

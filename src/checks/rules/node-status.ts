@@ -16,7 +16,19 @@ export const nodeStatus: Check = {
     out.push(finding('pass', `${read.value.length} Node(s); ${ready} BareMetalHost(s) have a Ready Node`));
     for (const h of facts.selected) {
       if (!h.node) out.push(finding('skip', `${h.name}: no Node yet`, { host: h.name }));
-      else
+      else if (
+        !h.nodeReady &&
+        facts.now.getTime() - Date.parse(h.node.metadata.creationTimestamp ?? '') < 10 * 60_000
+      ) {
+        // A node is NotReady for a while after it registers, until its network plugin starts.
+        out.push(
+          finding(
+            'warn',
+            `${h.name}: Node ${h.node.metadata.name} registered less than 10 minutes ago, not Ready yet`,
+            { host: h.name },
+          ),
+        );
+      } else
         out.push(
           finding(
             h.nodeReady ? 'pass' : 'fail',

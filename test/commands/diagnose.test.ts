@@ -1,0 +1,287 @@
+/**
+ * `mcs-doctor diagnose` through the built CLI, as a user runs it: against every simulated
+ * scenario live (a kubeconfig and real HTTP), again on the same cluster written as a
+ * must-gather (with the host's own pointer), on the real must-gather archive, with the
+ * read-only context, with API faults, and with malformed input.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { startSimCluster, type SimCluster } from '../../src/sim/cluster.js';
+import { listScenarios } from '../../src/sim/scenarios/index.js';
+import { waitForHostOutcome } from '../../src/sim/settle.js';
+import { writeMustGather } from '../../src/sim/must-gather/write.js';
+import type { KubeObject } from '../../src/sim/kube/types.js';
+import type { DiagnoseReport } from '../../src/diagnosis/model.js';
+import { runCli } from '../helpers/cli.js';
+
+const SPEED = 300;
+const REAL_MUST_GATHER = join('..', 'shared', 'data', 'must-gather', 'must-gather-metal.tar.xz');
+
+let tmp: string;
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'mcs-doctor-diagnose-'));
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function report(stdout: string): DiagnoseReport {
+  return JSON.parse(stdout) as DiagnoseReport;
+}
+
+/** Writes the cluster as a must-gather; returns the root (the image directory). */
+async function writeClusterMustGather(cluster: SimCluster, dir: string): Promise<string> {
+  const objects: KubeObject[] = [];
+  for (const type of cluster.ctx.store.types) objects.push(...cluster.ctx.store.list(type).items);
+  const { root } = await writeMustGather(
+    { objects, podLogs: cluster.ctx.podLogs, version: cluster.version, now: new Date() },
+    dir,
+  );
+  return root;
+}
+
+/** The host's pointer: its config drive, or (never provisioned) the user-data secret its BMH names. */
+function hostPointer(cluster: SimCluster, host: string): string {
+  const drive = cluster.ctx.hosts.get(host)?.configDrive;
+  if (drive) return drive;
+  const secret = cluster.ctx.store
+    .list(cluster.ctx.store.type('secrets', ''))
+    .items.find((s) => s.metadata.name === 'worker-user-data-managed');
+  return Buffer.from(String((secret?.['data'] as Record<string, string>)['userData']), 'base64').toString(
+    'utf8',
+  );
+}
+
+for (const scenario of listScenarios()) {
+  describe(`diagnose: scenario ${scenario.name}`, () => {
+    let cluster: SimCluster;
+    const host = scenario.host ?? 'worker-0';
+    let mustGather: string;
+    let pointerFile: string;
+
+    before(async () => {
+      cluster = await startSimCluster({ scenario: scenario.name, speed: SPEED });
+      await waitForHostOutcome(cluster.ctx, host, 60_000);
+      mustGather = join(tmp, scenario.name);
+      await mkdir(mustGather, { recursive: true });
+      await writeClusterMustGather(cluster, mustGather);
+      // The pointer the host was provisioned with, as an administrator would export it.
+      pointerFile = join(tmp, `${scenario.name}-pointer.ign`);
+      await writeFile(pointerFile, hostPointer(cluster, host));
+    });
+    after(async () => {
+      await cluster?.close();
+    });
+
+    test(`live: names ${scenario.expectedCause ?? 'no cause'} first for ${host}`, async () => {
+      const r = await runCli([
+        'diagnose',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '--host',
+        host,
+        '-o',
+        'json',
+      ]);
+      const j = report(r.stdout);
+      if (scenario.expectedCause === null) {
+        assert.equal(r.code, 0, `${r.stderr}\n${JSON.stringify(j.causes, null, 1)}`);
+        assert.equal(j.verdict, 'healthy');
+        assert.deepEqual(j.causes, []);
+      } else {
+        assert.equal(r.code, 1, r.stderr);
+        assert.equal(
+          j.causes[0]?.id,
+          scenario.expectedCause,
+          JSON.stringify(j.causes.map((c) => [c.id, c.confidence, c.summary])),
+        );
+        assert.ok(j.causes[0]?.host === host || j.causes[0]?.host === null);
+        assert.ok(j.causes[0]!.evidence.length > 0, 'the cause carries its evidence');
+        assert.match(j.causes[0]!.fix.command, /^mcs-doctor fix /);
+      }
+      assert.equal(j.schemaVersion, 1);
+      assert.equal(j.hosts[0]?.pipeline.length, 9);
+      assert.ok(j.source.requests < 25, `API requests: ${j.source.requests}`);
+    });
+
+    test(`must-gather with --pointer: names ${scenario.expectedCause ?? 'no cause'} first for ${host}`, async () => {
+      const r = await runCli([
+        'diagnose',
+        '--must-gather',
+        mustGather,
+        '--pointer',
+        pointerFile,
+        '--host',
+        host,
+        '-o',
+        'json',
+      ]);
+      const j = report(r.stdout);
+      if (scenario.expectedCause === null) {
+        assert.equal(r.code, 0, `${r.stderr}\n${JSON.stringify(j.causes, null, 1)}`);
+        assert.deepEqual(j.causes, []);
+      } else {
+        assert.equal(r.code, 1, r.stderr);
+        assert.equal(
+          j.causes[0]?.id,
+          scenario.expectedCause,
+          JSON.stringify(j.causes.map((c) => [c.id, c.confidence, c.summary])),
+        );
+      }
+      assert.equal(j.source.kind, 'must-gather');
+      assert.ok(
+        j.unchecked.some((u) => u.includes('a must-gather')),
+        'says what offline data cannot show',
+      );
+    });
+  });
+}
+
+describe('diagnose: the real must-gather (OCP 4.9, platform None)', () => {
+  test('read from the .tar.xz itself: serving cert, worker fetches, no BMHs, what redaction hid', async () => {
+    const r = await runCli(['diagnose', '--must-gather', REAL_MUST_GATHER, '-o', 'json']);
+    assert.ok(r.code === 0 || r.code === 4, r.stderr);
+    assert.equal(r.stderr.includes('    at '), false, 'no stack trace');
+    const j = report(r.stdout);
+    assert.equal(j.cluster.platform, 'None');
+    assert.match(j.cluster.version ?? '', /^4\.9\./);
+    const serving = j.certificates.find((c) => c.label === 'MCS serving certificate');
+    assert.equal(serving?.issuer, 'CN=root-ca, OU=openshift');
+    assert.equal(serving?.notBefore.slice(0, 4), '2021');
+    assert.equal(serving?.notAfter.slice(0, 4), '2031');
+    const certCheck = j.checks.find((c) => c.id === 'mcs-serving-cert')!;
+    assert.ok(
+      certCheck.findings.some((f) =>
+        f.message.startsWith('covers api-int.ci-ln-xj8t7ct-86010.origin-ci-int-aws.dev.rhcloud.com'),
+      ),
+    );
+    const logs = j.checks.find((c) => c.id === 'mcs-logs')!;
+    assert.ok(logs.findings.some((f) => f.message.includes('User-Agent Ignition/2.11.0')));
+    const bmh = j.checks.find((c) => c.id === 'bmh-state')!;
+    assert.match(bmh.findings[0]!.message, /no BareMetalHosts on this cluster \(platform None\)/);
+    assert.ok(j.unchecked.some((u) => u.includes('redacts userData')));
+    assert.ok(j.unchecked.some((u) => u.includes('redacts tls.key')));
+    const text = await runCli(['diagnose', '--must-gather', REAL_MUST_GATHER]);
+    assert.ok(text.stdout.includes('Certificate timeline'));
+    assert.ok(!text.stdout.includes('\u001b['), 'no colour when not a TTY');
+  });
+});
+
+describe('diagnose: formats, read-only, faults, bad input', () => {
+  let cluster: SimCluster;
+  before(async () => {
+    cluster = await startSimCluster({ scenario: 'mcs-cert-expired', speed: SPEED });
+    await waitForHostOutcome(cluster.ctx, 'worker-0', 60_000);
+  });
+  after(async () => {
+    await cluster?.close();
+  });
+
+  test('the read-only context diagnoses the same cause', async () => {
+    const r = await runCli([
+      'diagnose',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--context',
+      'read-only',
+      '-o',
+      'json',
+    ]);
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(report(r.stdout).causes[0]?.id, 'mcs-cert-expired');
+  });
+
+  test('markdown, junit, yaml and html carry the cause', async () => {
+    const md = await runCli(['diagnose', '--kubeconfig', cluster.kubeconfigPath, '-o', 'markdown']);
+    assert.match(md.stdout, /^# mcs-doctor diagnose: problem/);
+    assert.ok(md.stdout.includes('`mcs-cert-expired`'));
+    assert.ok(md.stdout.includes('| Stage | Status | Detail |'));
+    const junit = await runCli(['diagnose', '--kubeconfig', cluster.kubeconfigPath, '-o', 'junit']);
+    assert.match(
+      junit.stdout,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="mcs-doctor diagnose" tests="\d+" failures="[1-9]\d*"/,
+    );
+    assert.equal((junit.stdout.match(/<testcase classname="mcs-doctor.checks"/g) ?? []).length, 16);
+    const yaml = await runCli(['diagnose', '--kubeconfig', cluster.kubeconfigPath, '-o', 'yaml']);
+    assert.match(yaml.stdout, /^schemaVersion: 1\n/m);
+    const html = await runCli(['diagnose', '--kubeconfig', cluster.kubeconfigPath, '-o', 'html']);
+    assert.match(html.stdout, /^<!DOCTYPE html>/);
+    assert.ok(html.stdout.includes('<code>mcs-cert-expired</code>'));
+    assert.ok(!html.stdout.includes('<script'));
+  });
+
+  test('API faults: a partial report and never a false healthy', async () => {
+    cluster.api.setFaults({ errorRate: 1 });
+    try {
+      const r = await runCli([
+        'diagnose',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '--request-timeout',
+        '5',
+        '-o',
+        'json',
+      ]);
+      assert.ok(r.code === 3 || r.code === 4, `exit ${r.code}: ${r.stderr}`);
+      if (r.code === 4) assert.equal(report(r.stdout).verdict, 'inconclusive');
+      else assert.match(r.stderr, /^error: /);
+      assert.equal(r.stderr.includes('    at '), false);
+    } finally {
+      cluster.api.setFaults({});
+    }
+  });
+
+  test('a kubeconfig pointing nowhere: exit 3, what and where, no stack trace', async () => {
+    const kc = join(tmp, 'nowhere.kubeconfig');
+    await writeFile(
+      kc,
+      'apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n    server: https://127.0.0.1:1\n    insecure-skip-tls-verify: true\nusers:\n- name: u\n  user:\n    token: abc\ncontexts:\n- name: x\n  context:\n    cluster: c\n    user: u\ncurrent-context: x\n',
+    );
+    const r = await runCli(['diagnose', '--kubeconfig', kc]);
+    assert.equal(r.code, 3, r.stderr);
+    assert.match(r.stderr, /^error: cannot reach the API server at https:\/\/127\.0\.0\.1:1/);
+    assert.ok(r.stderr.includes('what to do:'));
+    assert.equal(r.stderr.includes('    at '), false);
+    assert.ok(!r.stderr.includes('abc'), 'the token is not printed');
+  });
+
+  test('malformed input: missing kubeconfig, broken YAML in a must-gather, not a must-gather, bad flags', async () => {
+    const missing = await runCli(['diagnose', '--kubeconfig', join(tmp, 'nope')]);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /kubeconfig .*nope does not exist/);
+
+    const broken = join(tmp, 'broken-mg');
+    const root = await writeClusterMustGather(cluster, broken);
+    const image = join(
+      root,
+      (await readdir(root)).find((n) => n.startsWith('quay-'))!,
+    );
+    await writeFile(
+      join(image, 'cluster-scoped-resources', 'core', 'nodes', 'master-1.yaml'),
+      'metadata:\n  name: [unclosed\n',
+    );
+    const b = await runCli(['diagnose', '--must-gather', broken, '-o', 'json']);
+    assert.equal(b.code, 1, b.stderr + b.stdout.slice(0, 600)); // the cause is still found; the broken file is reported
+    const bj = report(b.stdout);
+    assert.ok(
+      bj.inputErrors.some(
+        (e) => e.includes('cluster-scoped-resources/core/nodes/master-1.yaml') && /line \d+/.test(e),
+      ),
+      JSON.stringify(bj.inputErrors),
+    );
+
+    const plainDir = join(tmp, 'not-a-must-gather');
+    await mkdir(join(plainDir, 'logs'), { recursive: true });
+    await writeFile(join(plainDir, 'logs', 'notes.txt'), 'hello');
+    const notMg = await runCli(['diagnose', '--must-gather', plainDir]);
+    assert.equal(notMg.code, 2);
+    assert.match(notMg.stderr, /is not a must-gather/);
+
+    const badClock = await runCli(['diagnose', '--must-gather', broken, '--host-clock', 'yesterday']);
+    assert.equal(badClock.code, 2);
+    assert.match(badClock.stderr, /--host-clock "yesterday" is not an ISO 8601 time/);
+  });
+});
