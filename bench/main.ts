@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchDiagnoseLive, benchDiagnoseOffline } from './diagnose.js';
 import { benchExplain } from './explain.js';
 import { benchSimApiList } from './sim-api.js';
 import { benchSimStart } from './sim-start.js';
@@ -27,6 +28,14 @@ try {
   }
   console.log('== simulated API: list of every BareMetalHost over HTTPS (goal at 1000: < 200 ms)');
   print(await benchSimApiList(1000));
+  for (const hosts of [1, 100, 1000]) {
+    console.log(
+      `== diagnose, live, mcs-cert-expired --hosts ${hosts}, vs the manual quick diagnostic (goal at 1000: < 1.5 s, < 20 API requests, >= 5x faster)`,
+    );
+    print(await benchDiagnoseLive(hosts, dir));
+  }
+  console.log('== diagnose, offline, a must-gather directory padded to 1 GB (goal: < 2 s)');
+  print(await benchDiagnoseOffline(dir));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

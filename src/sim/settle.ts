@@ -29,7 +29,9 @@ export function hostOutcome(ctx: SimContext, hostName: string): HostOutcome | un
   const failures = consoleText.match(/GET error:|GET result: (?!OK)|Ignition failed:/g)?.length ?? 0;
   if (failures >= 2) return 'ignition-failing';
   const csrs = store.list(store.type('certificatesigningrequests', 'certificates.k8s.io')).items;
-  const patienceMs = ctx.clock.scaled(SIM_TIMINGS.approverMs * 5);
+  // creationTimestamp has whole seconds, and a loaded machine slows the approver down: never
+  // call a CSR stuck before it has waited a few real seconds.
+  const patienceMs = Math.max(ctx.clock.scaled(SIM_TIMINGS.approverMs * 5), 3_000) + 1_000;
   const pending = csrs.find((csr) => {
     const conditions = (csr.status as { conditions?: unknown[] } | undefined)?.conditions ?? [];
     const age = ctx.clock.now().getTime() - Date.parse(csr.metadata.creationTimestamp ?? '');
