@@ -10,7 +10,7 @@ const started = performance.now();
 let source;
 if (mode === 'live') {
   const { openLiveSource } = await load('sources/live.js');
-  source = openLiveSource({ kubeconfig: target });
+  source = await openLiveSource({ kubeconfig: target });
 } else {
   const { openMustGather } = await load('sources/must-gather/index.js');
   source = await openMustGather(target);

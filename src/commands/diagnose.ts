@@ -1,7 +1,6 @@
 /** `mcs-doctor diagnose`: the whole join pipeline, live or from a must-gather, with the root cause and its evidence. */
 import { Command, Option } from 'commander';
 import { ExitCode, InputError } from '../cli/errors.js';
-import { diagnose } from '../diagnosis/diagnose.js';
 import type { DiagnoseReport } from '../diagnosis/model.js';
 import { readPointer } from '../ignition/input.js';
 import { colourEnabled, palette } from '../report/colour.js';
@@ -10,8 +9,6 @@ import { renderDiagnoseHtml } from '../report/diagnose-html.js';
 import { renderDiagnoseJunit } from '../report/diagnose-junit.js';
 import { renderDiagnoseMarkdown } from '../report/diagnose-markdown.js';
 import { renderDiagnoseText } from '../report/diagnose-text.js';
-import { openLiveSource } from '../sources/live.js';
-import { openMustGather } from '../sources/must-gather/index.js';
 import type { ClusterSource } from '../sources/types.js';
 
 const FORMATS = ['text', 'json', 'yaml', 'markdown', 'junit', 'html'] as const;
@@ -119,9 +116,17 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
   const progress = progressReporter();
   let source: ClusterSource | undefined;
   try {
+    // Loaded here, not at start-up: @kubernetes/client-node alone takes most of a second to load.
     source = flags.mustGather
-      ? await openMustGather(flags.mustGather)
-      : openLiveSource({ kubeconfig: flags.kubeconfig, context: flags.context, requestTimeoutMs: timeoutMs });
+      ? await (await import('../sources/must-gather/index.js')).openMustGather(flags.mustGather)
+      : await (
+          await import('../sources/live.js')
+        ).openLiveSource({
+          kubeconfig: flags.kubeconfig,
+          context: flags.context,
+          requestTimeoutMs: timeoutMs,
+        });
+    const { diagnose } = await import('../diagnosis/diagnose.js');
     const report = await diagnose(source, {
       hosts: flags.host,
       all: flags.all,

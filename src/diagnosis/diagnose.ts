@@ -9,7 +9,7 @@ import { buildFacts, isJoined, type DiagnoseOptions, type Facts } from '../check
 import { assessTls } from '../checks/facts/tls.js';
 import { gatherSnapshot } from '../checks/snapshot.js';
 import { ExitCode } from '../cli/errors.js';
-import { formatRFC3339 } from '../pki/index.js';
+import { formatRFC3339 } from '../pki/gotime.js';
 import type { ClusterSource } from '../sources/types.js';
 import { VERSION } from '../version.js';
 import type { CauseId } from './causes.js';

@@ -8,7 +8,7 @@
 import type { HostFacts } from '../checks/facts/hosts.js';
 import { isJoined, type Facts } from '../checks/facts/index.js';
 import { assessTls, type TlsAssessment } from '../checks/facts/tls.js';
-import { formatRFC3339 } from '../pki/index.js';
+import { formatRFC3339 } from '../pki/gotime.js';
 import type { VerifyResult } from '../pki/types.js';
 import type { CauseId } from './causes.js';
 import { fixFor } from './fixes.js';

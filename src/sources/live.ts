@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError, UnreachableError } from '../cli/errors.js';
 import { qualifiedName } from './resources.js';
 import type { ClusterSource, KubeObject, PodLogOptions, Read, ResourceRef, Unavailable } from './types.js';
@@ -25,8 +25,25 @@ export interface LiveSourceOptions {
 const DEFAULT_TIMEOUT_MS = 15_000;
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
 
-export function loadKubeConfig(options: Pick<LiveSourceOptions, 'kubeconfig' | 'context'>): KubeConfig {
-  const kc = new KubeConfig();
+type KubeConfigClass = typeof import('@kubernetes/client-node').KubeConfig;
+
+/**
+ * client-node's KubeConfig: from the bundle the build writes (dist/vendor/kubeconfig.js, quick
+ * to load), else from the package (when running from source).
+ */
+async function kubeConfigClass(): Promise<KubeConfigClass> {
+  try {
+    const vendored = '../vendor/kubeconfig.js';
+    return ((await import(vendored)) as { KubeConfig: KubeConfigClass }).KubeConfig;
+  } catch {
+    return (await import('@kubernetes/client-node')).KubeConfig;
+  }
+}
+
+export async function loadKubeConfig(
+  options: Pick<LiveSourceOptions, 'kubeconfig' | 'context'>,
+): Promise<KubeConfig> {
+  const kc = new (await kubeConfigClass())();
   const file = options.kubeconfig ?? process.env.KUBECONFIG?.split(':').find((f) => f !== '');
   try {
     if (options.kubeconfig) {
@@ -306,6 +323,6 @@ function describeNetError(e: Error): string {
   return code && !e.message.includes(code) ? `${code}: ${e.message}` : e.message;
 }
 
-export function openLiveSource(options: LiveSourceOptions = {}): LiveSource {
-  return new LiveSource(loadKubeConfig(options), options);
+export async function openLiveSource(options: LiveSourceOptions = {}): Promise<LiveSource> {
+  return new LiveSource(await loadKubeConfig(options), options);
 }

@@ -5,7 +5,8 @@
  * read-only context, with API faults, and with malformed input.
  */
 import assert from 'node:assert/strict';
-import { mkdtemp, mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -132,6 +133,30 @@ for (const scenario of listScenarios()) {
         );
       }
       assert.equal(j.source.kind, 'must-gather');
+      if (scenario.expectedCause === 'worker-clock-skew') {
+        // Without a BMC clock the MCS logs make it likely; the host's clock makes it certain.
+        assert.equal(j.causes[0]?.confidence, 'likely');
+        const clock = cluster.ctx.hosts.get(host)!.clock.now().toISOString();
+        const withClock = report(
+          (
+            await runCli([
+              'diagnose',
+              '--must-gather',
+              mustGather,
+              '--pointer',
+              pointerFile,
+              '--host',
+              host,
+              '--host-clock',
+              clock,
+              '-o',
+              'json',
+            ])
+          ).stdout,
+        );
+        assert.equal(withClock.causes[0]?.id, 'worker-clock-skew');
+        assert.equal(withClock.causes[0]?.confidence, 'confirmed');
+      }
       assert.ok(
         j.unchecked.some((u) => u.includes('a must-gather')),
         'says what offline data cannot show',
@@ -192,6 +217,49 @@ describe('diagnose: formats, read-only, faults, bad input', () => {
     ]);
     assert.equal(r.code, 1, r.stderr);
     assert.equal(report(r.stdout).causes[0]?.id, 'mcs-cert-expired');
+  });
+
+  test('an exec credential plugin, as oc login and cloud logins leave them, and KUBECONFIG', async () => {
+    const kc = parseYaml(await readFile(cluster.kubeconfigPath, 'utf8')) as {
+      clusters: Array<{ cluster: { server: string; 'certificate-authority-data': string } }>;
+      users: Array<{ name: string; user: { token: string } }>;
+    };
+    const admin = kc.users.find((u) => u.name === 'admin') ?? kc.users[0]!;
+    const plugin = join(tmp, 'token-plugin.sh');
+    await writeFile(
+      plugin,
+      `#!/bin/sh\necho '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"${admin.user.token}"}}'\n`,
+    );
+    await chmod(plugin, 0o700);
+    const execKc = join(tmp, 'exec.kubeconfig');
+    await writeFile(
+      execKc,
+      [
+        'apiVersion: v1',
+        'kind: Config',
+        'clusters:',
+        '- name: sim',
+        '  cluster:',
+        `    server: ${kc.clusters[0]!.cluster.server}`,
+        `    certificate-authority-data: ${kc.clusters[0]!.cluster['certificate-authority-data']}`,
+        'users:',
+        '- name: exec-user',
+        '  user:',
+        '    exec:',
+        '      apiVersion: client.authentication.k8s.io/v1',
+        `      command: ${plugin}`,
+        '      interactiveMode: Never',
+        'contexts:',
+        '- name: exec',
+        '  context: {cluster: sim, user: exec-user}',
+        'current-context: exec',
+        '',
+      ].join('\n'),
+    );
+    const r = await runCli(['diagnose', '-o', 'json'], { env: { KUBECONFIG: execKc } });
+    assert.equal(r.code, 1, r.stderr);
+    assert.equal(report(r.stdout).causes[0]?.id, 'mcs-cert-expired');
+    assert.ok(!r.stdout.includes(admin.user.token), 'the token is not in the report');
   });
 
   test('markdown, junit, yaml and html carry the cause', async () => {

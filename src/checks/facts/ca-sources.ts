@@ -1,5 +1,5 @@
 /** The CAs that can sign the MCS serving certificate: the installer's root-ca and, from 4.19, machine-config-server-ca. */
-import { parseCertificates } from '../../pki/index.js';
+import { parseCertificates } from '../../pki/parse.js';
 import type { CertInfo } from '../../pki/types.js';
 import type { KubeObject, Read } from '../../sources/types.js';
 import { MCO_NAMESPACE } from '../snapshot.js';

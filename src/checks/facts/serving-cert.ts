@@ -1,5 +1,6 @@
 /** The MCS serving certificate as stored in secret machine-config-server-tls. */
-import { keyMatchesCertificate, parseCertificates } from '../../pki/index.js';
+import { keyMatchesCertificate } from '../../pki/keys.js';
+import { parseCertificates } from '../../pki/parse.js';
 import type { CertInfo } from '../../pki/types.js';
 import type { KubeObject, Read } from '../../sources/types.js';
 import { MCO_NAMESPACE } from '../snapshot.js';

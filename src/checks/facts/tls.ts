@@ -4,7 +4,7 @@
  * and at the host's clock. When the pointer's CAs are unknown (a must-gather redacts user-data),
  * the cluster's own CA sources stand in, and the report says so.
  */
-import { verifyChain } from '../../pki/index.js';
+import { verifyChain } from '../../pki/verify.js';
 import type { CertInfo, VerifyResult } from '../../pki/types.js';
 import type { HostFacts } from './hosts.js';
 import {

@@ -1,5 +1,5 @@
 import type { Finding } from '../../diagnosis/model.js';
-import { formatRFC3339 } from '../../pki/index.js';
+import { formatRFC3339 } from '../../pki/gotime.js';
 import { finding, type Check } from '../types.js';
 
 export const bmcClock: Check = {

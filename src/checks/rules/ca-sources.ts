@@ -1,5 +1,6 @@
 import type { Finding } from '../../diagnosis/model.js';
-import { formatRFC3339, verifyChain } from '../../pki/index.js';
+import { formatRFC3339 } from '../../pki/gotime.js';
+import { verifyChain } from '../../pki/verify.js';
 import { finding, type Check } from '../types.js';
 
 export const caSources: Check = {

@@ -1,5 +1,6 @@
 import type { Finding } from '../../diagnosis/model.js';
-import { formatRFC3339, verifyHostname } from '../../pki/index.js';
+import { formatRFC3339 } from '../../pki/gotime.js';
+import { verifyHostname } from '../../pki/hostname.js';
 import { SERVING_SECRET_REF } from '../facts/serving-cert.js';
 import { finding, unreadable, type Check } from '../types.js';
 

@@ -1,5 +1,6 @@
 import type { Finding } from '../../diagnosis/model.js';
-import { formatRFC3339, parseCertificates } from '../../pki/index.js';
+import { formatRFC3339 } from '../../pki/gotime.js';
+import { parseCertificates } from '../../pki/parse.js';
 import { secretValue } from '../facts/secret-data.js';
 import { finding, unreadable, type Check } from '../types.js';
 

@@ -1,5 +1,6 @@
 import type { Finding } from '../../diagnosis/model.js';
-import { formatRFC3339, verifyChain } from '../../pki/index.js';
+import { formatRFC3339 } from '../../pki/gotime.js';
+import { verifyChain } from '../../pki/verify.js';
 import { pointerAnchors, pointerUrl } from '../facts/index.js';
 import { finding, unreadable, type Check } from '../types.js';
 
