@@ -62,34 +62,57 @@ export async function gatherSnapshot(
   };
   // The first read goes alone: on a live source it tells at once whether the API can be reached.
   const clusterVersions = await source.list(RESOURCES.clusterVersions);
+  // The MCS pods and their logs go first and alongside the lists: the logs are the slowest read.
+  const podsAndLogs = (async () => {
+    const pods = await source.list(RESOURCES.pods, MCO_NAMESPACE);
+    const mcsPods = pods.ok ? pods.value.filter(isMcsPod) : [];
+    onProgress?.('reading machine-config-server logs');
+    const logs = await bounded(
+      6,
+      mcsPods.map((pod) => async (): Promise<PodLogs> => {
+        const name = pod.metadata.name;
+        const restarts = containerStatus(pod, MCS_CONTAINER)?.restartCount ?? 0;
+        const [current, previous] = await Promise.all([
+          source.podLog(MCO_NAMESPACE, name, MCS_CONTAINER),
+          restarts > 0 ? source.podLog(MCO_NAMESPACE, name, MCS_CONTAINER, { previous: true }) : undefined,
+        ]);
+        return { pod: name, current, previous };
+      }),
+    );
+    return { pods, logs };
+  })();
   const [
-    infrastructures,
-    clusterOperators,
-    nodes,
-    csrs,
-    daemonSets,
-    mcoPods,
-    mcoConfigMaps,
-    kubeSystemConfigMaps,
-    allSecrets,
-    bareMetalHosts,
-    machines,
-    machineSets,
-    machineApiEvents,
-  ] = await bounded(6, [
-    list(RESOURCES.infrastructures),
-    list(RESOURCES.clusterOperators),
-    list(RESOURCES.nodes),
-    list(RESOURCES.csrs),
-    list(RESOURCES.daemonSets, MCO_NAMESPACE),
-    list(RESOURCES.pods, MCO_NAMESPACE),
-    list(RESOURCES.configMaps, MCO_NAMESPACE),
-    list(RESOURCES.configMaps, 'kube-system'),
-    list(RESOURCES.secrets),
-    list(RESOURCES.bareMetalHosts),
-    list(RESOURCES.machines, MACHINE_API_NAMESPACE),
-    list(RESOURCES.machineSets, MACHINE_API_NAMESPACE),
-    list(RESOURCES.events, MACHINE_API_NAMESPACE),
+    [
+      infrastructures,
+      clusterOperators,
+      nodes,
+      csrs,
+      daemonSets,
+      mcoConfigMaps,
+      kubeSystemConfigMaps,
+      allSecrets,
+      bareMetalHosts,
+      machines,
+      machineSets,
+      machineApiEvents,
+    ],
+    { pods: mcoPods, logs: mcsLogs },
+  ] = await Promise.all([
+    bounded(6, [
+      list(RESOURCES.infrastructures),
+      list(RESOURCES.clusterOperators),
+      list(RESOURCES.nodes),
+      list(RESOURCES.csrs),
+      list(RESOURCES.daemonSets, MCO_NAMESPACE),
+      list(RESOURCES.configMaps, MCO_NAMESPACE),
+      list(RESOURCES.configMaps, 'kube-system'),
+      list(RESOURCES.secrets),
+      list(RESOURCES.bareMetalHosts),
+      list(RESOURCES.machines, MACHINE_API_NAMESPACE),
+      list(RESOURCES.machineSets, MACHINE_API_NAMESPACE),
+      list(RESOURCES.events, MACHINE_API_NAMESPACE),
+    ]),
+    podsAndLogs,
   ]);
   let secrets = allSecrets!;
   let secretsScope: Snapshot['secretsScope'] = 'cluster';
@@ -105,20 +128,6 @@ export async function gatherSnapshot(
     }
   }
 
-  const mcsPods = mcoPods!.ok ? mcoPods!.value.filter(isMcsPod) : [];
-  onProgress?.('reading machine-config-server logs');
-  const mcsLogs = await bounded(
-    6,
-    mcsPods.map((pod) => async (): Promise<PodLogs> => {
-      const name = pod.metadata.name;
-      const restarts = containerStatus(pod, MCS_CONTAINER)?.restartCount ?? 0;
-      const [current, previous] = await Promise.all([
-        source.podLog(MCO_NAMESPACE, name, MCS_CONTAINER),
-        restarts > 0 ? source.podLog(MCO_NAMESPACE, name, MCS_CONTAINER, { previous: true }) : undefined,
-      ]);
-      return { pod: name, current, previous };
-    }),
-  );
   return {
     source,
     clusterVersions,
@@ -127,7 +136,7 @@ export async function gatherSnapshot(
     nodes: nodes!,
     csrs: csrs!,
     daemonSets: daemonSets!,
-    mcoPods: mcoPods!,
+    mcoPods,
     mcoConfigMaps: mcoConfigMaps!,
     kubeSystemConfigMaps: kubeSystemConfigMaps!,
     secrets,

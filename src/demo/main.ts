@@ -2,8 +2,10 @@
 // failing scenario (an OpenShift 4.16 cluster whose installer-made MCS serving certificate has
 // expired, and a new worker, worker-0, being added through its BareMetalHost), waits until the
 // worker's Ignition has failed on its console, and then works it out from outside, through the
-// kubeconfig, exactly as a user would from a shell: the worker's pointer config from the
-// cluster, `mcs-doctor probe` with it, and `mcs-doctor explain` on the worker's console.
+// kubeconfig, exactly as a user would from a shell: `mcs-doctor diagnose` (the whole join
+// pipeline, the root cause, its evidence and the fix), then the same piece by piece: the
+// worker's pointer config from the cluster, `mcs-doctor probe` with it, and `mcs-doctor
+// explain` on the worker's console.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,6 +39,14 @@ async function main(): Promise<number> {
     console.log(`  waiting for ${host} to be provisioned and boot ...`);
     const outcome = await waitForHostOutcome(cluster.ctx, host, 60_000);
     console.log(`  ${host}: ${outcome ?? 'still booting after 60 s'}`);
+    console.log('');
+
+    const diagnoseArgs = ['diagnose', '--kubeconfig', kubeconfig];
+    console.log(`$ mcs-doctor ${diagnoseArgs.join(' ')}`);
+    console.log('');
+    const diagnoseCode = await runCli(diagnoseArgs);
+    console.log('');
+    console.log('The same, piece by piece:');
     console.log('');
 
     // The BareMetalHost names the user-data secret its config drive was written from.
@@ -76,10 +86,10 @@ async function main(): Promise<number> {
     const explainCode = await runCli(explainArgs);
     console.log('');
     console.log(
-      `(probe exited ${probeCode} and explain exited ${explainCode}: 1 = the worker cannot fetch its config)`,
+      `(diagnose exited ${diagnoseCode}, probe ${probeCode} and explain ${explainCode}: 1 = the worker cannot fetch its config)`,
     );
-    // The scenario is broken on purpose: anything but "problem found" from both means mcs-doctor is wrong.
-    return probeCode === 1 && explainCode === 1 ? 0 : 1;
+    // The scenario is broken on purpose: anything but "problem found" from all three means mcs-doctor is wrong.
+    return diagnoseCode === 1 && probeCode === 1 && explainCode === 1 ? 0 : 1;
   } finally {
     await cluster.close();
     rmSync(dir, { recursive: true, force: true });

@@ -415,7 +415,7 @@ function diagnoseBoot(
   const tlsEvidence: Evidence[] = [];
   if (leaf) {
     tlsEvidence.push({
-      text: `serving certificate ${leaf.subject}, issuer ${leaf.issuer}, valid ${formatRFC3339(leaf.notBefore)} to ${formatRFC3339(leaf.notAfter)}, SANs ${[...leaf.dnsNames, ...leaf.ipAddresses].join(', ') || '(none)'}`,
+      text: `serving certificate ${leaf.subject}, issuer ${leaf.issuer}, valid ${formatRFC3339(leaf.notBefore)} to ${formatRFC3339(leaf.notAfter)}, SANs ${[...leaf.dnsNames.map((d) => `DNS:${d}`), ...leaf.ipAddresses.map((i) => `IP:${i}`)].join(', ') || '(none)'}`,
       source: chainRef,
     });
   }

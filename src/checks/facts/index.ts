@@ -145,7 +145,8 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
 
   // The endpoint, probed once per distinct pointer (URL and CAs) among the diagnosed hosts.
   const probes = new Map<string, EndpointProbe>();
-  if (options.probe && snapshot.source.kind === 'live') {
+  const probing = async (): Promise<void> => {
+    if (!options.probe || snapshot.source.kind !== 'live') return;
     const pointers = new Map<string, PointerConfig>();
     for (const h of selected.length > 0 ? selected : hosts.filter(isJoining)) {
       const p = pointerFor(h).pointer;
@@ -172,12 +173,13 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
         }
       }),
     );
-  }
+  };
 
   // BMC clocks, for the hosts that matter (live only: a must-gather has no BMC).
   const clocks = new Map<string, BmcClock>();
   const wantBmc = options.bmc === 'always' || (options.bmc === 'auto' && snapshot.source.kind === 'live');
-  if (wantBmc && !options.hostClock) {
+  const readingClocks = async (): Promise<void> => {
+    if (!wantBmc || options.hostClock) return;
     const targets = selected.filter((h) => options.bmc === 'always' || !isJoined(h));
     if (targets.length > 0)
       options.onProgress?.(
@@ -190,7 +192,9 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
         clocks.set(h.name, await bmcClockOf(h, secrets, cluster.version, options.probeTimeoutMs));
       }),
     );
-  }
+  };
+  // Both go to other machines (the MCS, the BMCs): done at the same time.
+  await Promise.all([probing(), readingClocks()]);
 
   const clockOf = (host: HostFacts): HostClock => {
     if (options.hostClock)

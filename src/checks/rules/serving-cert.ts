@@ -71,7 +71,10 @@ export const servingCert: Check = {
           finding(err ? 'fail' : 'pass', err ? `does not cover ${name}: ${err}` : `covers ${name}`, {
             cause: err ? 'mcs-san-mismatch' : undefined,
             evidence: [
-              { text: `SANs: ${[...leaf.dnsNames, ...leaf.ipAddresses].join(', ') || '(none)'}`, ...src },
+              {
+                text: `SANs: ${[...leaf.dnsNames.map((d) => `DNS:${d}`), ...leaf.ipAddresses.map((i) => `IP:${i}`)].join(', ') || '(none)'}`,
+                ...src,
+              },
             ],
           }),
         );
