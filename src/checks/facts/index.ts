@@ -47,6 +47,39 @@ export interface PointerChoice {
   redacted: boolean;
 }
 
+export interface AlternateProbe {
+  pointerKey: string;
+  url: string;
+  via: 'api-vip' | 'api-int';
+  probe: EndpointProbe;
+}
+
+/** The pointer URL with its host replaced by each API VIP and the api-int name (when --resolve gives it). */
+export function alternateUrls(
+  url: string,
+  cluster: ClusterFacts,
+  resolve: Map<string, string> | undefined,
+): Array<{ url: string; via: 'api-vip' | 'api-int' }> {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  const out: Array<{ url: string; via: 'api-vip' | 'api-int' }> = [];
+  const withHost = (h: string): string => {
+    const u = new URL(url);
+    u.hostname = h.includes(':') ? `[${h}]` : h;
+    return u.toString();
+  };
+  for (const vip of cluster.apiVips) if (vip !== host) out.push({ url: withHost(vip), via: 'api-vip' });
+  const apiInt = cluster.apiIntHost;
+  if (apiInt && apiInt !== host && resolve?.has(apiInt.toLowerCase()))
+    out.push({ url: withHost(apiInt), via: 'api-int' });
+  return out;
+}
+
 export type EndpointProbe = { ok: true; result: FetchResult } | { ok: false; message: string };
 
 export interface HostClock {
@@ -74,6 +107,8 @@ export interface Facts {
   pointerFor(host: HostFacts): PointerChoice;
   /** The endpoint probed from here for the pointer's URL and CAs; undefined when not probed. */
   probeFor(pointer: PointerConfig | undefined): EndpointProbe | undefined;
+  /** The same fetch through the API VIPs and the api-int name, when the pointer names another host. */
+  alternatesFor(pointer: PointerConfig | undefined): AlternateProbe[];
   clockOf(host: HostFacts): HostClock;
 }
 
@@ -145,6 +180,7 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
 
   // The endpoint, probed once per distinct pointer (URL and CAs) among the diagnosed hosts.
   const probes = new Map<string, EndpointProbe>();
+  const alternates: AlternateProbe[] = [];
   const probing = async (): Promise<void> => {
     if (!options.probe || snapshot.source.kind !== 'live') return;
     const pointers = new Map<string, PointerConfig>();
@@ -155,24 +191,34 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
     options.onProgress?.(
       `probing the Machine Config Server (${pointers.size} pointer${pointers.size === 1 ? '' : 's'})`,
     );
-    await bounded(
-      8,
-      [...pointers].map(([key, p]) => async () => {
-        try {
-          const result = await workerFetch({
-            url: pointerUrl(p)!,
-            anchors: pointerAnchors(p),
-            at: options.now,
-            resolve: options.resolve,
-            timeoutMs: options.probeTimeoutMs,
-            totalTimeoutMs: options.probeTimeoutMs * 3,
-          });
-          probes.set(key, { ok: true, result });
-        } catch (err) {
-          probes.set(key, { ok: false, message: err instanceof Error ? err.message : String(err) });
-        }
-      }),
-    );
+    const fetchWith = async (url: string, p: PointerConfig): Promise<EndpointProbe> => {
+      try {
+        const result = await workerFetch({
+          url,
+          anchors: pointerAnchors(p),
+          at: options.now,
+          resolve: options.resolve,
+          timeoutMs: options.probeTimeoutMs,
+          totalTimeoutMs: options.probeTimeoutMs * 3,
+        });
+        return { ok: true, result };
+      } catch (err) {
+        return { ok: false, message: err instanceof Error ? err.message : String(err) };
+      }
+    };
+    const tasks: Array<() => Promise<void>> = [];
+    for (const [key, p] of pointers) {
+      tasks.push(async () => void probes.set(key, await fetchWith(pointerUrl(p)!, p)));
+      // The same fetch through the API VIPs and the api-int name, when the pointer names another
+      // host: it tells a name or VIP problem from an MCS problem. The api-int name is only tried
+      // when --resolve says where it goes (a DNS query here would not be the workers' DNS).
+      for (const alt of alternateUrls(pointerUrl(p)!, cluster, options.resolve)) {
+        tasks.push(
+          async () => void alternates.push({ pointerKey: key, ...alt, probe: await fetchWith(alt.url, p) }),
+        );
+      }
+    }
+    await bounded(8, tasks);
   };
 
   // BMC clocks, for the hosts that matter (live only: a must-gather has no BMC).
@@ -230,6 +276,7 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
     selected,
     pointerFor,
     probeFor: (p) => (p ? probes.get(probeKey(p)) : undefined),
+    alternatesFor: (p) => (p ? alternates.filter((a) => a.pointerKey === probeKey(p)) : []),
     clockOf,
   };
 }

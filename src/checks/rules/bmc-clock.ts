@@ -37,6 +37,7 @@ export const bmcClock: Check = {
       } else if (c.bmc) out.push(finding('unknown', `${h.name}: ${c.bmc.message}`, { host: h.name }));
       else out.push(finding('skip', `${h.name}: ${c.detail}`, { host: h.name }));
     }
+    if (out.length === 0) out.push(finding('skip', 'no host to read a BMC clock for'));
     return out;
   },
 };

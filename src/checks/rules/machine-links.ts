@@ -42,6 +42,7 @@ export const machineLinks: Check = {
         ),
       );
     }
+    if (out.length === 0) out.push(finding('skip', 'no diagnosed host to link'));
     return out;
   },
 };

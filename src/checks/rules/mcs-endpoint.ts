@@ -42,6 +42,20 @@ export const mcsEndpoint: Check = {
           },
         ),
       );
+      for (const alt of facts.alternatesFor(p)) {
+        const a = alt.probe;
+        const what = alt.via === 'api-vip' ? 'through the API VIP' : 'through the api-int name';
+        if (!a.ok) out.push(finding('unknown', `${alt.url} (${what}): ${a.message}`));
+        else {
+          const differs = a.result.verdict !== r.verdict;
+          out.push(
+            finding(
+              a.result.verdict === 'ok' ? (differs ? 'warn' : 'pass') : 'fail',
+              `${alt.url} (${what}): ${a.result.verdict === 'ok' ? `OK, HTTP ${a.result.http?.status}` : (a.result.ignitionError ?? a.result.reason)}${differs ? ' (differs from the pointer URL)' : ''}`,
+            ),
+          );
+        }
+      }
     }
     if (out.length === 0) out.push(finding('skip', 'no pointer to probe for the diagnosed hosts'));
     return out;

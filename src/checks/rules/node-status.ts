@@ -5,7 +5,7 @@ export const nodeStatus: Check = {
   meta: {
     id: 'node-status',
     title: 'Node status',
-    docs: 'The join ends when the Node is Ready.',
+    docs: 'The join ends when the Node is Ready: the kubelet registered with its approved client certificate and its network plugin started. A Node that stays NotReady long after it registered is a problem of its own.',
     needs: ['nodes'],
   },
   run(facts) {

@@ -48,6 +48,8 @@ export const userDataReferences: Check = {
         ),
       );
     }
+    if (out.length === 0)
+      out.push(finding('skip', 'no MachineSet and no diagnosed BareMetalHost names a user-data secret'));
     return out;
   },
 };
