@@ -154,6 +154,13 @@ export function diagnoseHost(facts: Facts, host: HostFacts): HostDiagnosis {
   if (reachedBoot) {
     tls = assessTls(facts, host);
     diagnoseBoot(facts, host, tls, { fetches, rejections, joinedEvidence }, book, cause);
+  } else if (
+    book.status('bmh-provisioned') === 'in-progress' ||
+    book.status('bmh-registered') === 'in-progress'
+  ) {
+    // Not booted yet: say now what its Ignition will say when it does.
+    tls = assessTls(facts, host);
+    predictFetch(facts, host, tls, book, cause);
   }
 
   const pipeline = STAGES.map(
@@ -200,6 +207,71 @@ export function diagnoseHost(facts: Facts, host: HostFacts): HostDiagnosis {
         ? 'unknown'
         : 'joining';
   return { host: host.name, namespace: host.namespace, outcome, pipeline, firstFailingStage, causes: ranked };
+}
+
+/** For a host still being provisioned: the verdict its Ignition will reach, from the same facts. */
+function predictFetch(
+  facts: Facts,
+  host: HostFacts,
+  tls: TlsAssessment,
+  book: StageBook,
+  cause: (d: CauseDraft) => void,
+): void {
+  const pointer = tls.pointer.pointer;
+  const verdict =
+    tls.now && !tls.now.ok
+      ? { at: facts.now, v: tls.now }
+      : tls.atHostClock && !tls.atHostClock.ok
+        ? { at: tls.clock.at!, v: tls.atHostClock }
+        : undefined;
+  if (pointer && pointer.major === 2) {
+    const ev: Evidence[] = [
+      {
+        text: `the pointer config is spec ${pointer.specVersion}; Ignition 2.x refuses it`,
+        source: tls.pointer.origin,
+      },
+    ];
+    book.set(
+      'host-clock',
+      'not-reached',
+      `predicted to fail: Ignition refuses the spec ${pointer.specVersion} pointer`,
+      ev,
+    );
+    cause({
+      id: 'pointer-unsupported-version',
+      confidence: 'likely',
+      summary: `predicted: when ${host.name} boots, its Ignition will refuse the spec ${pointer.specVersion} pointer`,
+      stage: 'host-clock',
+      evidence: ev,
+    });
+    return;
+  }
+  if (!verdict || !tls.chain[0]) return;
+  const id: CauseId =
+    verdict.at !== facts.now
+      ? 'worker-clock-skew'
+      : verdict.v.reason === 'cert-expired'
+        ? 'mcs-cert-expired'
+        : verdict.v.reason === 'unknown-authority'
+          ? 'mcs-ca-mismatch'
+          : verdict.v.reason === 'hostname-mismatch'
+            ? 'mcs-san-mismatch'
+            : 'mcs-cert-invalid';
+  const ev: Evidence[] = [
+    {
+      text: `at ${verdict.at === facts.now ? 'now' : `the host clock ${formatRFC3339(verdict.at)}`}: ${verdict.v.error ?? verdict.v.reason}`,
+      source: verdict.at === facts.now ? 'Go crypto/x509 rules' : tls.clock.detail,
+    },
+    { text: `pointer ${tls.url ?? '?'} with the CAs of ${tls.pointer.origin}`, source: tls.pointer.origin },
+  ];
+  book.set('tls-verified', 'not-reached', `predicted to fail: ${verdict.v.error ?? verdict.v.reason}`, ev);
+  cause({
+    id,
+    confidence: 'likely',
+    summary: `predicted: when ${host.name} boots, its Ignition will fail: ${verdict.v.error ?? verdict.v.reason}`,
+    stage: 'tls-verified',
+    evidence: ev,
+  });
 }
 
 function diagnoseBoot(

@@ -30,6 +30,18 @@ export const userDataReferences: Check = {
         );
     }
     for (const h of facts.selected) {
+      const machineRef = (
+        h.machine as { spec?: { providerSpec?: { value?: { userData?: { name?: string } } } } } | undefined
+      )?.spec?.providerSpec?.value?.userData?.name;
+      if (h.machine && machineRef && h.userDataRef && machineRef !== h.userDataRef.name) {
+        out.push(
+          finding(
+            'warn',
+            `Machine ${h.machine.metadata.name} names ${machineRef}, but its BareMetalHost ${h.name} was given ${h.userDataRef.name}`,
+            { host: h.name },
+          ),
+        );
+      }
       if (!h.userDataRef) {
         out.push(
           finding(h.consumer ? 'warn' : 'skip', `BareMetalHost ${h.name} names no user-data secret`, {
