@@ -80,7 +80,24 @@ export async function loadKubeConfig(
     }
     kc.setCurrentContext(options.context);
   }
-  if (!kc.getCurrentCluster()) {
+  const current = kc.getCurrentCluster();
+  if (
+    current &&
+    current.name === 'cluster' &&
+    current.server === 'http://localhost:8080' &&
+    !options.kubeconfig &&
+    !file
+  ) {
+    // client-node's last resort when it found no kubeconfig and no service account.
+    throw new InputError(
+      'no kubeconfig found (KUBECONFIG is unset, ~/.kube/config does not exist, not running in a pod)',
+      {
+        where: 'KUBECONFIG',
+        hint: 'log in with `oc login`, pass --kubeconfig PATH, or diagnose a must-gather with --must-gather PATH',
+      },
+    );
+  }
+  if (!current) {
     throw new InputError('the kubeconfig has no current cluster', {
       where: file ?? '~/.kube/config',
       hint: 'log in with `oc login`, pass --kubeconfig and --context, or diagnose a must-gather with --must-gather PATH',
@@ -130,6 +147,12 @@ export class LiveSource implements ClusterSource {
       throw new InputError(`the kubeconfig's server "${cluster.server}" is not a URL`, {
         where: `cluster ${cluster.name}`,
         hint: 'fix the server field (https://api.<cluster>.<domain>:6443)',
+      });
+    }
+    if (server.protocol !== 'https:') {
+      throw new InputError(`the kubeconfig's server ${cluster.server} is not https`, {
+        where: `cluster ${cluster.name}`,
+        hint: 'the OpenShift API is served over https (https://api.<cluster>.<domain>:6443)',
       });
     }
     this.server = server;

@@ -317,6 +317,13 @@ describe('diagnose: formats, read-only, faults, bad input', () => {
   });
 
   test('malformed input: missing kubeconfig, broken YAML in a must-gather, not a must-gather, bad flags', async () => {
+    const home = join(tmp, 'empty-home');
+    await mkdir(home, { recursive: true });
+    const none = await runCli(['diagnose'], { env: { KUBECONFIG: '', HOME: home } });
+    assert.equal(none.code, 2, none.stderr);
+    assert.match(none.stderr, /^error: no kubeconfig found/);
+    assert.ok(none.stderr.includes('--must-gather PATH'));
+
     const missing = await runCli(['diagnose', '--kubeconfig', join(tmp, 'nope')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /kubeconfig .*nope does not exist/);
