@@ -70,14 +70,18 @@ function progressReporter(): { update(what: string): void; done(): void } {
   if (!process.stderr.isTTY) return { update: () => {}, done: () => {} };
   let current = '';
   let shown = false;
-  const timer = setTimeout(() => {
+  const started = Date.now();
+  const show = (): void => {
     shown = true;
     process.stderr.write(`\r\u001b[K${current}`);
-  }, 1000);
+  };
+  // The timer covers waits on the network; the check in update() covers stretches of parsing
+  // that keep the event loop (and so the timer) from running.
+  const timer = setTimeout(show, 1000);
   return {
     update(what) {
       current = what;
-      if (shown) process.stderr.write(`\r\u001b[K${what}`);
+      if (shown || Date.now() - started >= 1000) show();
     },
     done() {
       clearTimeout(timer);
@@ -116,6 +120,11 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
   const progress = progressReporter();
   let source: ClusterSource | undefined;
   try {
+    progress.update(
+      flags.mustGather
+        ? `reading the must-gather ${flags.mustGather} ...`
+        : 'connecting to the API server ...',
+    );
     // Loaded here, not at start-up: @kubernetes/client-node alone takes most of a second to load.
     source = flags.mustGather
       ? await (await import('../sources/must-gather/index.js')).openMustGather(flags.mustGather)

@@ -195,6 +195,20 @@ describe('diagnose: the real must-gather (OCP 4.9, platform None)', () => {
   });
 });
 
+describe('diagnose on a terminal', () => {
+  test('colour and a progress line on stderr (run under script(1), a real pseudo-terminal)', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const { CLI_PATH } = await import('../helpers/cli.js');
+    const { stdout: out } = spawnSync(
+      'script',
+      ['-qec', `${process.execPath} ${CLI_PATH} diagnose --must-gather ${REAL_MUST_GATHER}`, '/dev/null'],
+      { env: { ...process.env, NO_COLOR: '', TERM: 'xterm' }, encoding: 'utf8', timeout: 60_000 },
+    );
+    assert.ok(out.includes('\u001b[1mmcs-doctor diagnose: '), 'bold verdict on a TTY');
+    assert.match(out, /\r\u001b\[Kreading /, 'progress lines, each erased by the next');
+  });
+});
+
 describe('diagnose: formats, read-only, faults, bad input', () => {
   let cluster: SimCluster;
   before(async () => {
