@@ -205,7 +205,7 @@ describe('diagnose on a terminal', () => {
       { env: { ...process.env, NO_COLOR: '', TERM: 'xterm' }, encoding: 'utf8', timeout: 60_000 },
     );
     assert.ok(out.includes('\u001b[1mmcs-doctor diagnose: '), 'bold verdict on a TTY');
-    assert.match(out, /\r\u001b\[Kreading /, 'progress lines, each erased by the next');
+    assert.ok(out.includes('\r\u001b[Kreading '), 'progress lines, each erased by the next');
   });
 });
 
