@@ -451,7 +451,15 @@ function diagnoseBoot(
       `reachable from this machine (${probe.result.address ?? probe.result.host}:${probe.result.port}); not seen from the host`,
       [{ text: `TLS handshake completed`, source: `probe of ${probe.result.url}` }],
     );
-  } else if (facts.mcs.logsRead > 0 && host.ips.length > 0 && readyPods.length > 0) {
+  } else if (
+    // "Never seen" is evidence only when every MCS log, the Nodes and the CSRs were read.
+    facts.mcs.logsRead > 0 &&
+    facts.mcs.logsUnread.length === 0 &&
+    facts.snapshot.nodes.ok &&
+    facts.snapshot.csrs.ok &&
+    host.ips.length > 0 &&
+    readyPods.length > 0
+  ) {
     const ev: Evidence[] = [
       {
         text: `no request and no TLS handshake from ${ips(host)} in ${facts.mcs.logsRead} MCS log(s), while ${readyPods.length} MCS pod(s) are Ready`,
