@@ -15,6 +15,8 @@ export interface BmcClockRequest {
   /** `spec.bmc.disableCertificateVerification`. */
   insecure: boolean;
   timeoutMs?: number;
+  /** A keep-alive agent, so that the System and Manager reads share one TLS connection. */
+  agent?: https.Agent;
 }
 
 export type BmcClock =
@@ -38,6 +40,7 @@ function get(url: URL, req: BmcClockRequest): Promise<Answer> {
         headers: { Authorization: `Basic ${auth}`, Accept: 'application/json', 'OData-Version': '4.0' },
         rejectUnauthorized: !req.insecure,
         timeout: timeoutMs,
+        ...(url.protocol === 'https:' && req.agent ? { agent: req.agent } : {}),
       },
       (res) => {
         const chunks: Buffer[] = [];
@@ -70,7 +73,17 @@ function odataId(v: unknown): string | undefined {
   return typeof id === 'string' ? id : undefined;
 }
 
-export async function readBmcClock(req: BmcClockRequest): Promise<BmcClock> {
+export async function readBmcClock(request: BmcClockRequest): Promise<BmcClock> {
+  const agent = request.agent ?? new https.Agent({ keepAlive: true, maxSockets: 1 });
+  const req = { ...request, agent };
+  try {
+    return await readClock(req);
+  } finally {
+    if (!request.agent) agent.destroy();
+  }
+}
+
+async function readClock(req: BmcClockRequest): Promise<BmcClock> {
   const { access } = req;
   if (!access.redfish || !access.redfishAddress) {
     return {

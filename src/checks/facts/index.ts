@@ -17,6 +17,8 @@ import { findObject, secretValue } from './secret-data.js';
 import { servingCertFacts, type ServingCertFacts } from './serving-cert.js';
 import { userDataFacts, type UserDataSecret } from './user-data.js';
 
+const REGISTRATION_ERRORS = new Set(['registration error', 'power management error']);
+
 export interface DiagnoseOptions {
   /** `--host`: only these BareMetalHosts. */
   hosts?: string[];
@@ -226,7 +228,10 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
   const wantBmc = options.bmc === 'always' || (options.bmc === 'auto' && snapshot.source.kind === 'live');
   const readingClocks = async (): Promise<void> => {
     if (!wantBmc || options.hostClock) return;
-    const targets = selected.filter((h) => options.bmc === 'always' || !isJoined(h));
+    // A BMC the BareMetalHost operator could not register with will not answer us either.
+    const targets = selected.filter(
+      (h) => (options.bmc === 'always' || !isJoined(h)) && !REGISTRATION_ERRORS.has(h.errorType ?? ''),
+    );
     if (targets.length > 0)
       options.onProgress?.(
         `reading ${targets.length} BMC clock${targets.length === 1 ? '' : 's'} over Redfish`,

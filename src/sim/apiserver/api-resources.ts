@@ -109,7 +109,7 @@ function sendObject(r: ResourceRequest, code: number, t: ResourceType, obj: Kube
 function list(r: ResourceRequest, t: ResourceType): void {
   const { url, store, route } = r;
   const filter = selectorFilter(url.searchParams, t);
-  const { items, resourceVersion } = store.list(t, { namespace: route.namespace, filter });
+  const { items, resourceVersion } = store.listShared(t, { namespace: route.namespace, filter });
   const limitText = url.searchParams.get('limit');
   const limit = limitText === null ? 0 : Number(limitText);
   if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid limit: ${limitText}`);

@@ -260,7 +260,7 @@ export function wantsTable(accept: string | undefined): boolean {
 
 export function toTable(
   t: ResourceType,
-  items: KubeObject[],
+  items: readonly KubeObject[],
   meta: { resourceVersion?: string; continue?: string },
   now = new Date(),
 ): KubeObject {
