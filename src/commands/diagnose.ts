@@ -2,7 +2,6 @@
 import { Command, Option } from 'commander';
 import { ExitCode, InputError } from '../cli/errors.js';
 import type { DiagnoseReport } from '../diagnosis/model.js';
-import { readPointer } from '../ignition/input.js';
 import { colourEnabled, palette } from '../report/colour.js';
 import { renderDiagnoseJson, renderDiagnoseYaml } from '../report/diagnose-data.js';
 import { renderDiagnoseHtml } from '../report/diagnose-html.js';
@@ -112,7 +111,9 @@ export function renderDiagnose(
 }
 
 export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
-  const pointer = flags.pointer ? await readPointer(flags.pointer) : undefined;
+  const pointer = flags.pointer
+    ? await (await import('../ignition/input.js')).readPointer(flags.pointer)
+    : undefined;
   const hostClock = flags.hostClock ? parseTime(flags.hostClock, '--host-clock') : undefined;
   const timeoutMs = positive(flags.requestTimeout, '--request-timeout') * 1000;
   const expiryWarningDays = positive(flags.expiryWarningDays, '--expiry-warning-days');

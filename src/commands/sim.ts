@@ -9,7 +9,6 @@ import { request as httpsRequest } from 'node:https';
 import { ExitCode, InputError, UnreachableError } from '../cli/errors.js';
 import { OPENSHIFT_VERSIONS, type OpenShiftVersion } from '../sim/seed.js';
 import { MAX_SIM_HOSTS } from '../sim/network.js';
-import { listScenarios, validateScenarioOptions } from '../sim/scenarios/index.js';
 import { DEFAULT_SIM_SPEED } from '../sim/timings.js';
 
 interface StartFlags {
@@ -94,6 +93,7 @@ function startCommand(): Command {
       const hosts = parseHosts(flags.hosts);
       const version = parseVersion(flags.version);
       const speed = parseSpeed(flags.speed);
+      const { validateScenarioOptions } = await import('../sim/scenarios/index.js');
       validateScenarioOptions(flags.scenario, { version, hosts });
       const { startSimCluster } = await import('../sim/cluster.js');
       const { describeCluster } = await import('../sim/describe.js');
@@ -133,7 +133,8 @@ function listCommand(): Command {
   return new Command('list')
     .description('List the scenarios of the simulated cluster')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
-    .action((opts: { output: string }) => {
+    .action(async (opts: { output: string }) => {
+      const { listScenarios } = await import('../sim/scenarios/index.js');
       const rows = listScenarios().map((s) => ({
         name: s.name,
         description: s.description,
@@ -167,6 +168,7 @@ function mustGatherCommand(): Command {
     .option('--version <v>', `OpenShift version: ${OPENSHIFT_VERSIONS.join(', ')}`)
     .addHelpText('after', '\nExample: mcs-doctor sim must-gather --scenario mcs-ca-mismatch --out /tmp/mg')
     .action(async (flags: { scenario: string; out: string; hosts?: string; version?: string }) => {
+      const { validateScenarioOptions } = await import('../sim/scenarios/index.js');
       validateScenarioOptions(flags.scenario, {
         version: parseVersion(flags.version),
         hosts: parseHosts(flags.hosts),
