@@ -137,7 +137,10 @@ export class ObjectStore {
    * answers), where cloning 1000 objects per request costs more than the request itself.
    * The objects must not be changed.
    */
-  listShared(t: ResourceType, opts: ListOptions = {}): { items: readonly KubeObject[]; resourceVersion: string } {
+  listShared(
+    t: ResourceType,
+    opts: ListOptions = {},
+  ): { items: readonly KubeObject[]; resourceVersion: string } {
     const items: KubeObject[] = [];
     for (const obj of this.objects(t).values()) {
       if (t.namespaced && opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace) continue;
