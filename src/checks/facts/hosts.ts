@@ -1,4 +1,5 @@
 /** Each BareMetalHost linked to its Machine, Node, CSRs, events, user-data and BMC. */
+import { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER } from '../../openshift/node-csrs.js';
 import { csrSubject } from '../../pki/csr.js';
 import type { KubeObject } from '../../sources/types.js';
 
@@ -6,10 +7,6 @@ type Obj = Record<string, unknown>;
 const o = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-
-export const NODE_BOOTSTRAPPER = 'system:serviceaccount:openshift-machine-config-operator:node-bootstrapper';
-export const KUBELET_SERVING_SIGNER = 'kubernetes.io/kubelet-serving';
-export const KUBE_APISERVER_CLIENT_KUBELET_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
 
 export interface CsrFacts {
   name: string;
@@ -74,7 +71,7 @@ export function csrFacts(csr: KubeObject): CsrFacts {
   const kind =
     signerName === KUBELET_SERVING_SIGNER
       ? 'serving'
-      : signerName === KUBE_APISERVER_CLIENT_KUBELET_SIGNER
+      : signerName === KUBELET_CLIENT_SIGNER
         ? 'client'
         : 'other';
   return {

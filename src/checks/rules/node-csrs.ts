@@ -1,10 +1,13 @@
 import type { Finding } from '../../diagnosis/model.js';
-import { csrFacts, NODE_BOOTSTRAPPER } from '../facts/hosts.js';
+import {
+  countRecentPendingNodeCsrs,
+  MAX_DIFF_PENDING_CSRS_AND_MACHINES,
+  maxPendingCsrs,
+  NODE_BOOTSTRAPPER_USERNAME,
+} from '../../openshift/node-csrs.js';
+import { csrFacts } from '../facts/hosts.js';
 import { itemsOf } from '../snapshot.js';
 import { finding, unreadable, type Check } from '../types.js';
-
-/** machine-approver: it stops approving when pending node CSRs exceed the Machines by this many. */
-export const MAX_DIFF_PENDING_CSRS_AND_MACHINES = 100;
 
 export const nodeCsrs: Check = {
   meta: {
@@ -20,19 +23,22 @@ export const nodeCsrs: Check = {
     const all = read.value.map(csrFacts);
     const pending = all.filter((c) => c.state === 'pending' && (c.kind === 'client' || c.kind === 'serving'));
     const machines = itemsOf(facts.snapshot.machines).length;
-    const limit = machines + MAX_DIFF_PENDING_CSRS_AND_MACHINES;
+    const nodes = itemsOf(facts.snapshot.nodes).length;
+    // What the approver counts: pending node CSRs of the last hour, against max(Machines, Nodes) + 100.
+    const recent = countRecentPendingNodeCsrs(read.value, facts.now);
+    const limit = maxPendingCsrs(machines, nodes);
     out.push(
       finding(
-        pending.length > limit ? 'fail' : pending.length ? 'warn' : 'pass',
-        `${pending.length} node CSR(s) pending; the machine-approver stops above ${limit} (${machines} Machines + ${MAX_DIFF_PENDING_CSRS_AND_MACHINES})`,
-        { cause: pending.length > limit ? 'csr-pending' : undefined },
+        recent > limit ? 'fail' : pending.length ? 'warn' : 'pass',
+        `${pending.length} node CSR(s) pending, ${recent} of them within the last hour; the machine-approver ignores every CSR above ${limit} (max(${machines} Machines, ${nodes} Nodes) + ${MAX_DIFF_PENDING_CSRS_AND_MACHINES})`,
+        { cause: recent > limit ? 'csr-pending' : undefined },
       ),
     );
     for (const h of facts.selected) {
       for (const c of h.csrs) {
         const who =
           c.kind === 'client'
-            ? c.username === NODE_BOOTSTRAPPER
+            ? c.username === NODE_BOOTSTRAPPER_USERNAME
               ? 'node-bootstrapper'
               : c.username
             : c.username;

@@ -18,12 +18,25 @@ import {
   NODE_BOOTSTRAPPER_USERNAME,
 } from '../host/csr-request.js';
 
-const NODE_GROUP = 'system:nodes';
+import {
+  countRecentPendingNodeCsrs,
+  isPendingNodeCsr as isPendingNode,
+  MAX_DIFF_PENDING_CSRS_AND_MACHINES,
+  MAX_MACHINE_CLOCK_SKEW_MS,
+  MAX_PENDING_DELTA_MS,
+  maxPendingCsrs,
+  NODE_GROUP,
+} from '../../../openshift/node-csrs.js';
+
+export {
+  countRecentPendingNodeCsrs,
+  MAX_DIFF_PENDING_CSRS_AND_MACHINES,
+  MAX_MACHINE_CLOCK_SKEW_MS,
+  MAX_PENDING_DELTA_MS,
+};
+
 const NODE_USER_PREFIX = 'system:node:';
-export const MAX_MACHINE_CLOCK_SKEW_MS = 10_000;
 export const MAX_MACHINE_DELTA_MS = 2 * 3600_000;
-export const MAX_PENDING_DELTA_MS = 3600_000;
-export const MAX_DIFF_PENDING_CSRS_AND_MACHINES = 100;
 
 export const APPROVE_REASON = 'NodeCSRApprove';
 export const APPROVE_MESSAGE = 'This CSR was approved by the Node CSR Approver (cluster-machine-approver)';
@@ -106,24 +119,8 @@ export function goTimeString(d: Date): string {
 }
 
 /** controller.go pendingNodeCertFilter: which CSRs the approver looks at at all. */
-export function isPendingNodeCsr(csr: KubeObject, now: Date): boolean {
-  const approvedCondition = conditions(csr).find((c) => c.type === 'Approved');
-  if (approvedCondition) return false; // approved by someone else only matters for its metrics
-  const s = spec(csr);
-  if (s.signerName === KUBELET_SERVING_SIGNER) return (s.groups ?? []).includes(NODE_GROUP);
-  if (s.signerName === KUBELET_CLIENT_SIGNER) return s.username === NODE_BOOTSTRAPPER_USERNAME;
-  void now;
-  return false;
-}
-
-/** csr_check.go recentlyPendingNodeCSRs: pending node CSRs created within the last hour (+10 s skew). */
-export function countRecentPendingNodeCsrs(csrs: KubeObject[], now: Date): number {
-  const start = now.getTime() - MAX_PENDING_DELTA_MS;
-  const end = now.getTime() + MAX_MACHINE_CLOCK_SKEW_MS;
-  return csrs.filter((csr) => {
-    const created = Date.parse(csr.metadata.creationTimestamp ?? '');
-    return created > start && created < end && isPendingNodeCsr(csr, now);
-  }).length;
+export function isPendingNodeCsr(csr: KubeObject, _now?: Date): boolean {
+  return isPendingNode(csr);
 }
 
 /** parseCSR: the PEM in spec.request (base64 in JSON) must be a CERTIFICATE REQUEST. */
@@ -224,7 +221,7 @@ export function evaluateCsr(csr: KubeObject, input: CsrEvaluationInput): CsrDeci
   }
 
   info('controller.go:165', `Reconciling CSR: ${name}`);
-  const maxPending = Math.max(input.machines.length, input.nodes.length) + MAX_DIFF_PENDING_CSRS_AND_MACHINES;
+  const maxPending = maxPendingCsrs(input.machines.length, input.nodes.length);
   if (input.pendingCount > maxPending) {
     error(
       'controller.go:229',

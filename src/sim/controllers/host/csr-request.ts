@@ -8,10 +8,13 @@ import * as x509 from '@peculiar/x509';
 import '../../../pki/issue.js'; // sets @peculiar/x509's crypto provider to Node's WebCrypto
 import type { KubeObject } from '../../kube/types.js';
 
-export const KUBELET_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
-export const KUBELET_SERVING_SIGNER = 'kubernetes.io/kubelet-serving';
-export const NODE_BOOTSTRAPPER_USERNAME =
-  'system:serviceaccount:openshift-machine-config-operator:node-bootstrapper';
+import {
+  KUBELET_CLIENT_SIGNER,
+  KUBELET_SERVING_SIGNER,
+  NODE_BOOTSTRAPPER_USERNAME,
+} from '../../../openshift/node-csrs.js';
+
+export { KUBELET_CLIENT_SIGNER, KUBELET_SERVING_SIGNER, NODE_BOOTSTRAPPER_USERNAME };
 /** The groups the apiserver gives the node-bootstrapper service account token. */
 export const NODE_BOOTSTRAPPER_GROUPS = [
   'system:serviceaccounts',

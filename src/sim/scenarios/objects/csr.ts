@@ -8,10 +8,13 @@ import * as x509 from '@peculiar/x509';
 import { nameFromDisplay, type IssuedCert } from '../../../pki/issue.js';
 import type { KubeObject } from '../../kube/types.js';
 import { b64, iso, MCO_NS, meta } from './meta.js';
+import {
+  KUBELET_CLIENT_SIGNER as CLIENT_SIGNER,
+  KUBELET_SERVING_SIGNER as SERVING_SIGNER,
+  NODE_BOOTSTRAPPER_USERNAME as BOOTSTRAPPER_USER,
+} from '../../../openshift/node-csrs.js';
 
-export const CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
-export const SERVING_SIGNER = 'kubernetes.io/kubelet-serving';
-export const BOOTSTRAPPER_USER = `system:serviceaccount:${MCO_NS}:node-bootstrapper`;
+export { CLIENT_SIGNER, SERVING_SIGNER, BOOTSTRAPPER_USER };
 export const BOOTSTRAPPER_GROUPS = [
   'system:serviceaccounts',
   `system:serviceaccounts:${MCO_NS}`,
