@@ -1,6 +1,6 @@
 /** `mcs-doctor diagnose`: the whole join pipeline, live or from a must-gather, with the root cause and its evidence. */
 import { Command, Option } from 'commander';
-import { ExitCode, InputError } from '../cli/errors.js';
+import { InputError } from '../cli/errors.js';
 import type { DiagnoseReport } from '../diagnosis/model.js';
 import { colourEnabled, palette } from '../report/colour.js';
 import { renderDiagnoseJson, renderDiagnoseYaml } from '../report/diagnose-data.js';
@@ -223,5 +223,3 @@ export function diagnoseCommand(): Command {
       process.exitCode = await runDiagnose(flags);
     });
 }
-
-export { ExitCode };

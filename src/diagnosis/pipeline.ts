@@ -5,7 +5,7 @@
  * host whose Node exists did fetch its config), so a must-gather without a BMC clock still
  * gives a complete picture for a joined host.
  */
-import type { HostFacts } from '../checks/facts/hosts.js';
+import { nodeRegisteredRecently, type HostFacts } from '../checks/facts/hosts.js';
 import { isJoined, type Facts } from '../checks/facts/index.js';
 import { assessTls, type TlsAssessment } from '../checks/facts/tls.js';
 import { formatRFC3339 } from '../pki/gotime.js';
@@ -34,8 +34,6 @@ export const STAGES: ReadonlyArray<{ id: StageId; title: string }> = [
   { id: 'node-ready', title: 'Node Ready' },
 ];
 
-/** How long a newly registered Node may stay NotReady before it counts as a failure. */
-const NODE_READY_GRACE_MS = 10 * 60_000;
 const REGISTRATION_ERRORS = new Set([
   'registration error',
   'inspection error',
@@ -762,7 +760,7 @@ function diagnoseBoot(
     ];
     const registeredMs = facts.now.getTime() - Date.parse(host.node.metadata.creationTimestamp ?? '');
     if (host.nodeReady) set('node-ready', 'pass', `Node ${host.node.metadata.name} is Ready`, ev);
-    else if (registeredMs < NODE_READY_GRACE_MS) {
+    else if (nodeRegisteredRecently(host, facts.now)) {
       // A node is NotReady for a while after it registers, until its network plugin starts.
       set(
         'node-ready',

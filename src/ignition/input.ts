@@ -148,8 +148,7 @@ function pointerFromSecret(secret: SecretLike, origin: string, pathPrefix: strin
       });
     }
     const decoded = Buffer.from(encoded, 'base64').toString('utf8');
-    // must-gather replaces every secret value with its length ("1755 bytes long").
-    if (/^\d+ bytes long$/.test(decoded.trim())) {
+    if (isRedactedByMustGather(decoded)) {
       throw new InputError(`${secretOrigin} was redacted by must-gather: ${path} reads "${decoded.trim()}"`, {
         where: `${origin}: ${path}`,
         hint: `a must-gather keeps no secret values; export the real one from the cluster: oc get secret -n ${ns} ${name} -o yaml > ${name}.yaml`,
@@ -196,6 +195,11 @@ function fromKubernetesObject(obj: SecretLike, origin: string): PointerConfig | 
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** must-gather replaces every secret value with its length: `1755 bytes long`. */
+export function isRedactedByMustGather(value: string): boolean {
+  return /^\d+ bytes long$/.test(value.trim());
 }
 
 /** Reads a pointer config from a path or `-`: raw pointer JSON, or a Secret (or a List of one) in YAML or JSON. */

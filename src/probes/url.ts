@@ -65,3 +65,13 @@ export function parseTarget(raw: string): FetchTarget {
     path,
   };
 }
+
+/** The host of a URL as Go takes it (brackets off, case kept), or undefined when it is not a URL. */
+export function urlHost(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  try {
+    return parseTarget(raw).host;
+  } catch {
+    return undefined;
+  }
+}

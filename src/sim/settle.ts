@@ -4,7 +4,7 @@
  * been waiting past the approver's reaction time. `sim must-gather`, the demo and the tests
  * use it so they capture a cluster in which the problem is visible, not one still booting.
  */
-import * as x509 from '@peculiar/x509';
+import { csrSubject } from '../pki/csr.js';
 import type { SimContext } from './context.js';
 import type { KubeObject } from './kube/types.js';
 import { SIM_TIMINGS } from './timings.js';
@@ -48,14 +48,7 @@ export function hostOutcome(ctx: SimContext, hostName: string): HostOutcome | un
 /** The CN of a CSR's PKCS#10 request (`system:node:<name>` for kubelet CSRs). */
 export function csrCommonName(csr: KubeObject): string | undefined {
   const request = (csr.spec as { request?: string } | undefined)?.request;
-  if (!request) return undefined;
-  try {
-    const pem = Buffer.from(request, 'base64').toString('latin1');
-    const subject = new x509.Pkcs10CertificateRequest(pem).subjectName;
-    return subject.getField('CN')[0];
-  } catch {
-    return undefined;
-  }
+  return request ? csrSubject(Buffer.from(request, 'base64').toString('latin1'))?.commonName : undefined;
 }
 
 /** Resolves with the host's outcome, or undefined when `timeoutMs` (real time) passes first. */

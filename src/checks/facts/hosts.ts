@@ -8,6 +8,17 @@ const o = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.is
 const s = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const arr = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 
+/** How long a newly registered Node may stay NotReady (its network plugin starting) before it counts as a failure. */
+export const NODE_READY_GRACE_MS = 10 * 60_000;
+
+/** Whether the host's Node registered less than NODE_READY_GRACE_MS before `now`. */
+export function nodeRegisteredRecently(host: HostFacts, now: Date): boolean {
+  return (
+    !!host.node &&
+    now.getTime() - Date.parse(host.node.metadata.creationTimestamp ?? '') < NODE_READY_GRACE_MS
+  );
+}
+
 export interface CsrFacts {
   name: string;
   kind: 'client' | 'serving' | 'other';

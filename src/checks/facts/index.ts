@@ -17,7 +17,8 @@ import { findObject, secretValue } from './secret-data.js';
 import { servingCertFacts, type ServingCertFacts } from './serving-cert.js';
 import { userDataFacts, type UserDataSecret } from './user-data.js';
 
-const REGISTRATION_ERRORS = new Set(['registration error', 'power management error']);
+/** errorTypes that mean the BareMetalHost operator itself could not talk to the BMC. */
+const BMC_UNREACHABLE_ERRORS = new Set(['registration error', 'power management error']);
 
 export interface DiagnoseOptions {
   /** `--host`: only these BareMetalHosts. */
@@ -230,7 +231,7 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
     if (!wantBmc || options.hostClock) return;
     // A BMC the BareMetalHost operator could not register with will not answer us either.
     const targets = selected.filter(
-      (h) => (options.bmc === 'always' || !isJoined(h)) && !REGISTRATION_ERRORS.has(h.errorType ?? ''),
+      (h) => (options.bmc === 'always' || !isJoined(h)) && !BMC_UNREACHABLE_ERRORS.has(h.errorType ?? ''),
     );
     if (targets.length > 0)
       options.onProgress?.(

@@ -1,4 +1,5 @@
 /** Reading values out of Secrets and ConfigMaps, knowing that a must-gather redacts secret values. */
+import { isRedactedByMustGather } from '../../ignition/input.js';
 import type { KubeObject } from '../../sources/types.js';
 
 export type SecretValue =
@@ -7,8 +8,6 @@ export type SecretValue =
   | { kind: 'redacted'; note: string }
   | { kind: 'missing' };
 
-const REDACTED = /^\d+ bytes long$/;
-
 export function secretValue(secret: KubeObject, key: string): SecretValue {
   const data = (secret as { data?: Record<string, unknown> }).data;
   const stringData = (secret as { stringData?: Record<string, unknown> }).stringData;
@@ -16,7 +15,7 @@ export function secretValue(secret: KubeObject, key: string): SecretValue {
   if (typeof raw === 'string') {
     const bytes = Buffer.from(raw, 'base64');
     const text = bytes.toString('utf8');
-    if (REDACTED.test(text.trim())) return { kind: 'redacted', note: text.trim() };
+    if (isRedactedByMustGather(text)) return { kind: 'redacted', note: text.trim() };
     return { kind: 'value', bytes, text };
   }
   const plain = stringData?.[key];

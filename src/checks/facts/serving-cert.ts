@@ -12,8 +12,6 @@ export const SERVING_SECRET_REF = `secret ${MCO_NAMESPACE}/${SERVING_SECRET}`;
 export type KeyState = 'matches' | 'mismatch' | 'redacted' | 'missing' | 'unparsable';
 
 export interface ServingCertFacts {
-  /** The secrets read itself failed (RBAC, API error): nothing is known. */
-  unreadable?: string;
   present: boolean;
   type?: string;
   chain: CertInfo[];
@@ -24,7 +22,8 @@ export interface ServingCertFacts {
 }
 
 export function servingCertFacts(secrets: Read<KubeObject[]>): ServingCertFacts {
-  if (!secrets.ok) return { unreadable: secrets.message, present: false, chain: [], keyState: 'missing' };
+  // A failed read of the secrets is reported by the checks from the read itself.
+  if (!secrets.ok) return { present: false, chain: [], keyState: 'missing' };
   const secret = findObject(secrets.value, MCO_NAMESPACE, SERVING_SECRET);
   if (!secret) {
     return {

@@ -6,6 +6,7 @@
  */
 import { verifyChain } from '../../pki/verify.js';
 import type { CertInfo, VerifyResult } from '../../pki/types.js';
+import { urlHost as hostOfUrl } from '../../probes/url.js';
 import type { HostFacts } from './hosts.js';
 import {
   pointerAnchors,
@@ -31,15 +32,6 @@ export interface TlsAssessment {
   probe?: EndpointProbe;
 }
 
-function urlHostOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url).hostname.replace(/^\[|\]$/g, '');
-  } catch {
-    return undefined;
-  }
-}
-
 export function assessTls(facts: Facts, host: HostFacts): TlsAssessment {
   const pointer = facts.pointerFor(host);
   const probe = facts.probeFor(pointer.pointer);
@@ -49,7 +41,7 @@ export function assessTls(facts: Facts, host: HostFacts): TlsAssessment {
     (facts.cluster.apiServerInternalURI
       ? facts.cluster.apiServerInternalURI.replace(/:\d+$/, ':22623') + '/config/worker'
       : undefined);
-  const urlHost = urlHostOf(url);
+  const urlHost = hostOfUrl(url);
   let chain: CertInfo[] = [];
   let chainSource: TlsAssessment['chainSource'] = 'none';
   if (probe?.ok && probe.result.chain.length > 0) {

@@ -20,7 +20,7 @@ export const caSources: Check = {
       }
       for (const c of s.certs) {
         let signs = '';
-        if (leaf && facts.cluster.apiIntHost !== undefined) {
+        if (leaf) {
           const v = verifyChain({
             chain: facts.servingCert.chain,
             roots: [c],

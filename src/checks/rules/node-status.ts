@@ -1,4 +1,5 @@
 import type { Finding } from '../../diagnosis/model.js';
+import { nodeRegisteredRecently } from '../facts/hosts.js';
 import { finding, unreadable, type Check } from '../types.js';
 
 export const nodeStatus: Check = {
@@ -16,10 +17,7 @@ export const nodeStatus: Check = {
     out.push(finding('pass', `${read.value.length} Node(s); ${ready} BareMetalHost(s) have a Ready Node`));
     for (const h of facts.selected) {
       if (!h.node) out.push(finding('skip', `${h.name}: no Node yet`, { host: h.name }));
-      else if (
-        !h.nodeReady &&
-        facts.now.getTime() - Date.parse(h.node.metadata.creationTimestamp ?? '') < 10 * 60_000
-      ) {
+      else if (!h.nodeReady && nodeRegisteredRecently(h, facts.now)) {
         // A node is NotReady for a while after it registers, until its network plugin starts.
         out.push(
           finding(

@@ -17,10 +17,8 @@ export const servingCert: Check = {
     const sc = facts.servingCert;
     const out: Finding[] = [];
     const src = { source: SERVING_SECRET_REF };
-    if (sc.unreadable) {
-      const read = facts.snapshot.secrets;
-      return [read.ok ? finding('unknown', sc.unreadable) : unreadable('Secrets', read)];
-    }
+    const read = facts.snapshot.secrets;
+    if (!read.ok) return [unreadable('Secrets', read)];
     if (!sc.present)
       return [
         finding('fail', sc.certProblem ?? `${SERVING_SECRET_REF} does not exist`, {

@@ -1,6 +1,7 @@
 import type { Finding } from '../../diagnosis/model.js';
 import { formatRFC3339 } from '../../pki/gotime.js';
 import { verifyChain } from '../../pki/verify.js';
+import { urlHost } from '../../probes/url.js';
 import { pointerAnchors, pointerUrl } from '../facts/index.js';
 import { finding, unreadable, type Check } from '../types.js';
 
@@ -27,13 +28,7 @@ export const userDataSecrets: Check = {
       }
       const url = pointerUrl(s.pointer) ?? '(no merge source)';
       const anchors = pointerAnchors(s.pointer);
-      const host = (() => {
-        try {
-          return new URL(url).hostname.replace(/^\[|\]$/g, '');
-        } catch {
-          return '';
-        }
-      })();
+      const host = urlHost(url) ?? '';
       const ev = [
         { text: `spec ${s.pointer.specVersion}, URL ${url}`, source: s.ref },
         ...anchors.map((a) => ({

@@ -19,7 +19,6 @@ export interface FileTree {
   read(path: string): Promise<Buffer | undefined>;
   /** Every directory that directly contains `namespaces` or `cluster-scoped-resources`. */
   roots(): Promise<string[]>;
-  readonly description: string;
   opened(): number;
 }
 
@@ -28,9 +27,6 @@ export type KeepFilter = (path: string) => boolean;
 class DirectoryTree implements FileTree {
   private count = 0;
   constructor(private readonly base: string) {}
-  get description(): string {
-    return `directory ${this.base}`;
-  }
   opened(): number {
     return this.count;
   }
@@ -85,10 +81,7 @@ class DirectoryTree implements FileTree {
 
 class MemoryTree implements FileTree {
   private count = 0;
-  constructor(
-    private readonly files: Map<string, Buffer>,
-    readonly description: string,
-  ) {}
+  constructor(private readonly files: Map<string, Buffer>) {}
   opened(): number {
     return this.count;
   }
@@ -151,7 +144,7 @@ async function kindOf(path: string): Promise<Kind> {
 export async function openTree(path: string, keep: KeepFilter): Promise<FileTree> {
   const kind = await kindOf(path);
   if (kind === 'directory') return new DirectoryTree(path);
-  if (kind === 'zip') return new MemoryTree(await readZip(path, keep), `zip archive ${path}`);
+  if (kind === 'zip') return new MemoryTree(await readZip(path, keep));
   let stream: Readable;
   let child: ReturnType<typeof spawn> | undefined;
   if (kind === 'xz') {
@@ -161,7 +154,7 @@ export async function openTree(path: string, keep: KeepFilter): Promise<FileTree
     stream = createReadStream(path).pipe(createGunzip());
   } else stream = createReadStream(path);
   const files = await readTar(stream, keep, path, child);
-  return new MemoryTree(files, `${kind === 'tar' ? 'tar' : `${kind} tar`} archive ${path}`);
+  return new MemoryTree(files);
 }
 
 function corrupt(path: string, what: string): InputError {

@@ -200,10 +200,7 @@ export async function openMustGather(
       withBoth.push(r);
   }
   const root = withBoth[0] ?? roots[0]!;
-  let collectedAt: Date | undefined;
-  for (const candidate of [`${root ? `${root}/` : ''}timestamp`]) {
-    const t = await tree.read(candidate);
-    if (t) collectedAt = parseTimestamp(t.toString('utf8'));
-  }
+  const timestamp = await tree.read(`${root ? `${root}/` : ''}timestamp`);
+  const collectedAt = timestamp ? parseTimestamp(timestamp.toString('utf8')) : undefined;
   return new MustGatherSource(tree, root, collectedAt ?? new Date(), path);
 }

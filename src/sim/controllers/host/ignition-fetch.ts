@@ -14,6 +14,7 @@ import type { CertInfo } from '../../../pki/types.js';
 import { workerFetch } from '../../../probes/fetch.js';
 import { IGNITION_FINAL, getErrorLine, lookupError } from '../../../probes/go-errors.js';
 import { canonicalHostName } from '../../../probes/resolve.js';
+import { urlHost } from '../../../probes/url.js';
 import type { FetchResult } from '../../../probes/types.js';
 import type { SimContext, SimHost } from '../../context.js';
 import { SIM_TIMINGS } from '../../timings.js';
@@ -189,7 +190,7 @@ async function fetchOnce(
   anchors: CertInfo[],
   opts: { accept: string; userAgent: string; stepMs: number; headerMs: number; goVerifyErrorPrefix: boolean },
 ): Promise<FetchResult> {
-  const name = hostOf(url);
+  const name = urlHost(url);
   if (name !== undefined && !isIpLiteral(name) && !ctx.network.dns.has(canonicalHostName(name))) {
     // Only the simulated DNS answers a simulated host: a name it does not know does not resolve.
     return {
@@ -241,15 +242,6 @@ const CERTIFICATE_REJECTIONS = new Set([
   'hostname-mismatch',
   'cert-invalid',
 ]);
-
-function hostOf(url: string): string | undefined {
-  try {
-    const h = new URL(url).hostname;
-    return h.startsWith('[') ? h.slice(1, -1) : h;
-  } catch {
-    return undefined;
-  }
-}
 
 function isIpLiteral(host: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':');
