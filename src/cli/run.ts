@@ -4,6 +4,8 @@ import { probeCommand } from '../commands/probe.js';
 import { explainCommand } from '../commands/explain.js';
 import { simCommand } from '../commands/sim.js';
 import { diagnoseCommand } from '../commands/diagnose.js';
+import { fixCommand, restoreCommand } from '../commands/fix.js';
+import { verifyCommand } from '../commands/verify.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -15,6 +17,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
   program.addCommand(diagnoseCommand());
+  program.addCommand(fixCommand());
+  program.addCommand(restoreCommand());
+  program.addCommand(verifyCommand());
   program.addCommand(probeCommand());
   program.addCommand(explainCommand());
   program.addCommand(simCommand());

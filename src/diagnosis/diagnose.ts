@@ -27,6 +27,14 @@ import { diagnoseHost } from './pipeline.js';
 const WORST: CheckStatus[] = ['fail', 'unknown', 'warn', 'pass', 'skip'];
 
 export async function diagnose(source: ClusterSource, options: DiagnoseOptions): Promise<DiagnoseReport> {
+  return (await analyse(source, options)).report;
+}
+
+/** The report and the facts it was made from (fix plans from the same facts). */
+export async function analyse(
+  source: ClusterSource,
+  options: DiagnoseOptions,
+): Promise<{ report: DiagnoseReport; facts: Facts }> {
   const snapshot = await gatherSnapshot(source, options.onProgress);
   const facts = await buildFacts(snapshot, options);
   const checks: CheckResult[] = CHECKS.map((check) => {
@@ -57,7 +65,7 @@ export async function diagnose(source: ClusterSource, options: DiagnoseOptions):
         : verdict === 'inconclusive'
           ? ExitCode.inconclusive
           : ExitCode.healthy;
-  return {
+  const report: DiagnoseReport = {
     schemaVersion: 1,
     tool: { name: 'mcs-doctor', version: VERSION },
     generatedAt: new Date().toISOString(),
@@ -91,6 +99,7 @@ export async function diagnose(source: ClusterSource, options: DiagnoseOptions):
     unchecked,
     inputErrors,
   };
+  return { report, facts };
 }
 
 /** Host causes first (confirmed before likely before possible), then cluster-wide warnings. */

@@ -29,15 +29,25 @@ interface Answer {
 }
 
 function get(url: URL, req: BmcClockRequest): Promise<Answer> {
+  return send('GET', url, req);
+}
+
+function send(method: 'GET' | 'PATCH', url: URL, req: BmcClockRequest, body?: unknown): Promise<Answer> {
   const timeoutMs = req.timeoutMs ?? 5_000;
   const auth = Buffer.from(`${req.username}:${req.password}`).toString('base64');
+  const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
   const lib = url.protocol === 'http:' ? http : https;
   return new Promise((resolve, reject) => {
     const r = lib.request(
       url,
       {
-        method: 'GET',
-        headers: { Authorization: `Basic ${auth}`, Accept: 'application/json', 'OData-Version': '4.0' },
+        method,
+        headers: {
+          Authorization: `Basic ${auth}`,
+          Accept: 'application/json',
+          'OData-Version': '4.0',
+          ...(payload ? { 'Content-Type': 'application/json', 'Content-Length': payload.length } : {}),
+        },
         rejectUnauthorized: !req.insecure,
         timeout: timeoutMs,
         ...(url.protocol === 'https:' && req.agent ? { agent: req.agent } : {}),
@@ -64,7 +74,7 @@ function get(url: URL, req: BmcClockRequest): Promise<Answer> {
     );
     r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     r.on('error', reject);
-    r.end();
+    r.end(payload);
   });
 }
 
@@ -150,4 +160,52 @@ async function readClock(req: BmcClockRequest): Promise<BmcClock> {
     const text = e.code && !e.message.includes(e.code) ? `${e.code}: ${e.message}` : e.message;
     return { ok: false, message: `cannot reach the BMC at ${base.origin}: ${text}` };
   }
+}
+
+export type BmcClockSet = { ok: true; status: number } | { ok: false; message: string; status?: number };
+
+/**
+ * Sets the Manager's clock to `at` in UTC (PATCH DateTime and DateTimeLocalOffset, Redfish
+ * Manager v1_0_0+). A BMC that follows NTP may refuse (bmcweb answers PropertyValueConflict):
+ * the answer's message is returned so the person can act on it.
+ */
+export async function setBmcClock(
+  request: BmcClockRequest,
+  managerPath: string,
+  at: Date,
+): Promise<BmcClockSet> {
+  const base = request.access.redfishAddress;
+  if (!request.access.redfish || !base) return { ok: false, message: 'the BMC is not Redfish' };
+  const agent = request.agent ?? new https.Agent({ keepAlive: false });
+  const dateTime = at.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  try {
+    const answer = await send(
+      'PATCH',
+      new URL(managerPath, base),
+      { ...request, agent },
+      {
+        DateTime: dateTime,
+        DateTimeLocalOffset: '+00:00',
+      },
+    );
+    if (answer.status >= 200 && answer.status < 300) return { ok: true, status: answer.status };
+    return {
+      ok: false,
+      status: answer.status,
+      message: `PATCH ${managerPath}: HTTP ${answer.status}${redfishMessage(answer.json)}`,
+    };
+  } catch (err) {
+    return { ok: false, message: `PATCH ${managerPath}: ${(err as Error).message}` };
+  } finally {
+    if (!request.agent) agent.destroy();
+  }
+}
+
+function redfishMessage(json: Record<string, unknown>): string {
+  const error = json['error'] as
+    { message?: unknown; '@Message.ExtendedInfo'?: Array<{ Message?: unknown }> } | undefined;
+  const extended = error?.['@Message.ExtendedInfo']?.[0]?.Message;
+  const text =
+    typeof extended === 'string' ? extended : typeof error?.message === 'string' ? error.message : '';
+  return text ? `: ${text}` : '';
 }

@@ -106,13 +106,22 @@ export async function loadKubeConfig(
   return kc;
 }
 
-interface HttpAnswer {
+export interface HttpAnswer {
   status: number;
   body: Buffer;
 }
 
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Path and query below the server URL: `/api/v1/namespaces/x/secrets/y`. */
+  path: string;
+  body?: unknown;
+  /** For PATCH: `application/merge-patch+json` or `application/json-patch+json`. */
+  contentType?: string;
+}
+
 /** Connection-level failures: the API server was not reached at all. */
-class TransportError extends Error {
+export class TransportError extends Error {
   constructor(
     message: string,
     readonly timedOut: boolean,
@@ -292,15 +301,32 @@ export class LiveSource implements ClusterSource {
     return last ?? { ok: false, reason: 'error', message: `${what}: no answer` };
   }
 
-  private async get(path: string): Promise<HttpAnswer> {
-    const url = new URL(this.server.pathname.replace(/\/$/, '') + path, this.server);
+  private get(path: string): Promise<HttpAnswer> {
+    return this.send({ method: 'GET', path });
+  }
+
+  /**
+   * One API request, no retry: writes are not repeated blindly. Throws TransportError when the
+   * API server was not reached or did not answer in time.
+   */
+  async send(request: ApiRequest): Promise<HttpAnswer> {
+    const url = new URL(this.server.pathname.replace(/\/$/, '') + request.path, this.server);
+    const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
+    const headers: Record<string, string | number> = {
+      Accept: 'application/json',
+      'User-Agent': 'mcs-doctor',
+    };
+    if (payload) {
+      headers['Content-Type'] = request.contentType ?? 'application/json';
+      headers['Content-Length'] = payload.length;
+    }
     const options: https.RequestOptions = {
-      method: 'GET',
+      method: request.method,
       protocol: url.protocol,
       hostname: url.hostname.replace(/^\[|\]$/g, ''),
       port: url.port || 443,
       path: url.pathname + url.search,
-      headers: { Accept: 'application/json', 'User-Agent': 'mcs-doctor' },
+      headers,
       agent: this.agent,
     };
     await this.kc.applyToHTTPSOptions(options);
@@ -327,12 +353,12 @@ export class LiveSource implements ClusterSource {
       req.on('error', (e) =>
         reject(e instanceof TransportError ? e : new TransportError(describeNetError(e), false)),
       );
-      req.end();
+      req.end(payload);
     });
   }
 }
 
-function statusMessage(body: Buffer): string {
+export function statusMessage(body: Buffer): string {
   try {
     const s = JSON.parse(body.toString('utf8')) as { kind?: string; message?: string };
     return s.kind === 'Status' && typeof s.message === 'string' ? s.message : '';

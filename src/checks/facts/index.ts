@@ -6,7 +6,7 @@ import type { PointerConfig } from '../../ignition/types.js';
 import { BmcAddressError, parseBmcAddress } from '../../metal3/bmc-address.js';
 import type { CertInfo } from '../../pki/types.js';
 import { workerFetch } from '../../probes/fetch.js';
-import { readBmcClock, type BmcClock } from '../../probes/redfish.js';
+import { readBmcClock, type BmcClock, type BmcClockRequest } from '../../probes/redfish.js';
 import type { FetchResult } from '../../probes/types.js';
 import { bounded, itemsOf, type Snapshot } from '../snapshot.js';
 import { caSourceFacts, type CaSource } from './ca-sources.js';
@@ -287,12 +287,13 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
   };
 }
 
-async function bmcClockOf(
+/** How to reach a host's BMC over Redfish (address, credentials from its secret), or why it cannot be. */
+export function bmcRequestOf(
   host: HostFacts,
   secrets: ReturnType<typeof itemsOf>,
   version: string | null,
   timeoutMs: number,
-): Promise<BmcClock> {
+): BmcClockRequest | { ok: false; message: string } {
   if (!host.bmcAddress) return { ok: false, message: 'the BareMetalHost has no spec.bmc.address' };
   let access;
   try {
@@ -321,11 +322,21 @@ async function bmcClockOf(
       message: `the BMC credentials secret ${host.namespace}/${host.credentialsName} has no readable username and password`,
     };
   }
-  return readBmcClock({
+  return {
     access,
     username: user.text.trim(),
     password: pass.text.trim(),
     insecure: host.disableCertificateVerification,
     timeoutMs,
-  });
+  };
+}
+
+async function bmcClockOf(
+  host: HostFacts,
+  secrets: ReturnType<typeof itemsOf>,
+  version: string | null,
+  timeoutMs: number,
+): Promise<BmcClock> {
+  const request = bmcRequestOf(host, secrets, version, timeoutMs);
+  return 'access' in request ? readBmcClock(request) : request;
 }

@@ -10,6 +10,7 @@ import type { Socket } from 'node:net';
 import { assertLoopback } from '../mcs/loopback.js';
 import type { ObjectStore } from '../kube/store.js';
 import type { LogBook } from '../linelog.js';
+import { ACCESS_REVIEW_PATH, handleAccessReview } from './access-review.js';
 import { authenticate, type ApiTokens, type Identity } from './auth.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './api-discovery.js';
 import { handleResourceRequest, type ResourceRoute } from './api-resources.js';
@@ -124,6 +125,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     }
     if (!identity) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     if (opts.extraRoutes && (await opts.extraRoutes(req, res, identity))) return;
+    if (path === ACCESS_REVIEW_PATH) return handleAccessReview(req, res, identity);
     const types = opts.store.types;
     if (path === '/api' || path === '/api/') return sendJson(res, 200, apiVersions(address));
     if (path === '/apis' || path === '/apis/') return sendJson(res, 200, apiGroupList(types));

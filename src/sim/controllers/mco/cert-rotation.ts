@@ -9,7 +9,12 @@ import type { SimContext } from '../../context.js';
 import type { StoreChange } from '../../kube/store.js';
 import type { KubeObject } from '../../kube/types.js';
 import { parseCertificates } from '../../../pki/parse.js';
-import { mintServingCert, mintSigningCa, sortedHostnames, type MintedPair } from './cert-mint.js';
+import {
+  mintServingCert,
+  mintSigningCa,
+  sortedHostnames,
+  type MintedPair,
+} from '../../../openshift/mcs-cert-mint.js';
 import { Debounced, encodeData, getConfigMap, getSecret, secretData, type Scheduler } from './kube-util.js';
 import {
   CERT_ROTATION_RESYNC_MS,

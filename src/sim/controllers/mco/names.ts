@@ -1,20 +1,21 @@
 /** Names the real MCO uses (pkg/controller/common/constants.go, manifests/). */
-export const MCO_NAMESPACE = 'openshift-machine-config-operator';
-export const MAPI_NAMESPACE = 'openshift-machine-api';
-export const MCS_NAME = 'machine-config-server';
-export const MCS_TLS_SECRET = 'machine-config-server-tls';
-export const MCS_CA_NAME = 'machine-config-server-ca';
+export {
+  HOSTNAMES_ANNOTATION,
+  ISSUER_ANNOTATION,
+  MANAGED_CA_LABEL,
+  MAPI_NAMESPACE,
+  MCO_NAMESPACE,
+  MCS_APP_LABEL,
+  MCS_CA_NAME,
+  MCS_NAME,
+  MCS_TLS_SECRET,
+  NOT_AFTER_ANNOTATION,
+  NOT_BEFORE_ANNOTATION,
+} from '../../../openshift/mco-names.js';
 export const BOOTSTRAP_TOKEN_SECRET = 'node-bootstrapper-token';
-export const MCS_APP_LABEL = 'k8s-app';
 export const MASTER_ROLE_LABEL = 'node-role.kubernetes.io/master';
-export const MANAGED_CA_LABEL = 'machineconfiguration.openshift.io/managed-ca-bundle-derived-from-configmap';
 export const CLUSTER_OPERATOR = 'machine-config';
 
-/** library-go certrotation annotations. */
-export const NOT_BEFORE_ANNOTATION = 'auth.openshift.io/certificate-not-before';
-export const NOT_AFTER_ANNOTATION = 'auth.openshift.io/certificate-not-after';
-export const ISSUER_ANNOTATION = 'auth.openshift.io/certificate-issuer';
-export const HOSTNAMES_ANNOTATION = 'auth.openshift.io/certificate-hostnames';
 export const OWNING_COMPONENT_ANNOTATION = 'openshift.io/owning-component';
 export const DESCRIPTION_ANNOTATION = 'openshift.io/description';
 

@@ -5,7 +5,7 @@
  */
 import { createPrivateKey } from 'node:crypto';
 import { isIP } from 'node:net';
-import { issueCertificate, loadIssuedCert, type IssuedCert } from '../../../pki/issue.js';
+import { issueCertificate, loadIssuedCert, type IssuedCert } from '../pki/issue.js';
 
 export const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 

@@ -1,0 +1,390 @@
+/**
+ * The work of `fix` and `restore`: diagnose, choose the cause, plan, check permissions, confirm,
+ * back up and apply (or resume an unfinished fix), and report what was done and how to go back.
+ */
+import { join } from 'node:path';
+import { createInterface } from 'node:readline/promises';
+import { ExitCode, InputError, UnreachableError, UserError } from '../cli/errors.js';
+import { isJoined } from '../checks/facts/index.js';
+import { CAUSE_IDS, type CauseId } from '../diagnosis/causes.js';
+import { analyse } from '../diagnosis/diagnose.js';
+import { BackupDir, defaultBackupRoot, type FixManifest } from '../remedies/backup.js';
+import { executePlan, missingPermissions, type ExecuteResult } from '../remedies/executor.js';
+import { KubeApi } from '../remedies/kube-api.js';
+import { FIXABLE, planFix, type Strategy } from '../remedies/plan.js';
+import { restoreBackup } from '../remedies/restore.js';
+import { FixRefused, type FixPlan } from '../remedies/types.js';
+import { openLiveSource, type LiveSource } from '../sources/live.js';
+import { VERSION } from '../version.js';
+import type { FixFlags, RestoreFlags } from './fix.js';
+
+export function parseDuration(value: string, flag: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  if (!m) {
+    throw new InputError(`${flag} "${value}" is not a duration`, { where: flag, hint: 'e.g. 30m, 90s, 1h' });
+  }
+  const n = Number(m[1]);
+  const unit = m[2] ?? 's';
+  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
+}
+
+function positive(value: string, flag: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new InputError(`${flag} must be a positive number, got "${value}"`, { where: flag });
+  return n;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(`${question} [y/N] `);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function stamp(d: Date): string {
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
+}
+
+function renderPlan(plan: FixPlan, version: string | null, out: (s: string) => void): void {
+  out(
+    `Fix plan: ${plan.cause}${plan.host ? ` on ${plan.host}` : ''} (OpenShift ${version ?? 'unknown'}, strategy ${plan.strategy})`,
+  );
+  out(plan.summary);
+  out('');
+  plan.steps.forEach((s, i) => {
+    out(`  ${i + 1}. ${s.title}${s.kind === 'check' ? '  [check]' : ''}`);
+    for (const t of s.touches) out(`     changes: ${t}`);
+    for (const m of s.manual) out(`     by hand: ${m}`);
+  });
+  if (plan.steps.length === 0) out('  (no step: nothing to change)');
+  if (plan.notes.length) {
+    out('');
+    out('Notes:');
+    for (const n of plan.notes) out(`  - ${n}`);
+  }
+}
+
+export async function runFix(causeArg: string | undefined, flags: FixFlags): Promise<number> {
+  if (causeArg !== undefined && !CAUSE_IDS.includes(causeArg as CauseId)) {
+    throw new InputError(`"${causeArg}" is not a root-cause id`, {
+      where: 'CAUSE',
+      hint: `use one of: ${FIXABLE.join(', ')}`,
+    });
+  }
+  const timeoutMs = positive(flags.requestTimeout, '--request-timeout') * 1000;
+  const waitTimeoutMs = parseDuration(flags.waitTimeout, '--wait-timeout');
+  const expiryWarningDays = positive(flags.expiryWarningDays, '--expiry-warning-days');
+  const json = flags.output === 'json';
+  const lines: string[] = [];
+  const out = (s: string) => {
+    if (json) lines.push(s);
+    else process.stdout.write(s + '\n');
+  };
+  const source = await openLiveSource({
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    requestTimeoutMs: timeoutMs,
+  });
+  try {
+    const api = new KubeApi(source);
+    const { report, facts } = await analyse(source, {
+      hosts: flags.host ? [flags.host] : undefined,
+      bmc: 'auto',
+      probe: true,
+      expiryWarningDays,
+      now: new Date(),
+      probeTimeoutMs: Math.min(timeoutMs, 10_000),
+    });
+    if (flags.host && !facts.hosts.some((h) => h.name === flags.host)) {
+      throw new InputError(`there is no BareMetalHost named ${flags.host}`, {
+        where: '--host',
+        hint: 'oc get bmh -A lists them',
+      });
+    }
+    const hostKey = flags.host ?? null;
+    // An unfinished fix is resumed: from --backup-dir, or the newest one for this cluster, cause and host.
+    let backup: BackupDir | undefined;
+    if (flags.backupDir && (await BackupDir.exists(flags.backupDir))) {
+      backup = await BackupDir.open(flags.backupDir);
+      const m = backup.manifest;
+      if (m.server !== source.location.split(' ')[0]) {
+        throw new InputError(`${flags.backupDir} holds a fix for ${m.server}, not for this cluster`, {
+          where: '--backup-dir',
+          hint: 'give a new directory, or the kubeconfig of that cluster',
+        });
+      }
+      if (causeArg && causeArg !== m.cause) {
+        throw new InputError(`${flags.backupDir} holds a fix for ${m.cause}, not ${causeArg}`, {
+          where: '--backup-dir',
+          hint: 'give a new directory for another fix',
+        });
+      }
+      if (m.finished && flags.apply) {
+        out(
+          `The fix in ${flags.backupDir} (${m.cause}) finished on ${m.updatedAt}; running it again only checks each step.`,
+        );
+      }
+    } else if (!flags.backupDir && flags.apply) {
+      const server = source.location.split(' ')[0] ?? '';
+      for (const cause of causeArg ? [causeArg] : FIXABLE) {
+        backup = await BackupDir.findUnfinished(defaultBackupRoot(), { server, cause, host: hostKey });
+        if (backup) break;
+      }
+    }
+    let cause: CauseId;
+    let hosts = facts.selected;
+    if (backup) {
+      cause = backup.manifest.cause as CauseId;
+      out(`Resuming the ${cause} fix started ${backup.manifest.createdAt} (backups in ${backup.dir}).`);
+    } else {
+      const candidates = report.causes.filter(
+        (c) => c.confidence !== 'possible' && (!flags.host || c.host === flags.host || c.host === null),
+      );
+      const chosen = causeArg
+        ? candidates.find((c) => c.id === causeArg)
+        : candidates.find((c) => FIXABLE.includes(c.id));
+      if (!chosen) {
+        const what = causeArg ? `${causeArg}` : 'a cause mcs-doctor can fix';
+        out(
+          report.verdict === 'healthy'
+            ? `diagnose finds nothing wrong${flags.host ? ` with ${flags.host}` : ''}: nothing to fix.`
+            : `diagnose does not find ${what}${flags.host ? ` for ${flags.host}` : ''}${report.causes[0] ? ` (it names ${report.causes[0].id}; run mcs-doctor diagnose)` : ''}: nothing to fix.`,
+        );
+        if (json)
+          process.stdout.write(
+            JSON.stringify(
+              { schemaVersion: 1, cause: null, verdict: report.verdict, steps: [], messages: lines },
+              null,
+              2,
+            ) + '\n',
+          );
+        return report.verdict === 'inconclusive' ? ExitCode.inconclusive : ExitCode.healthy;
+      }
+      cause = chosen.id;
+      if (chosen.host) hosts = facts.hosts.filter((h) => h.name === chosen.host);
+    }
+    if (flags.host) hosts = facts.hosts.filter((h) => h.name === flags.host);
+    else if (!backup) {
+      const affected = new Set(
+        report.hosts.filter((h) => h.causes.some((c) => c.id === cause)).map((h) => h.host),
+      );
+      const narrowed = hosts.filter((h) => affected.has(h.name) || !isJoined(h));
+      hosts = narrowed.length ? narrowed : hosts;
+    } else if (backup.manifest.host) hosts = facts.hosts.filter((h) => h.name === backup!.manifest.host);
+
+    const startedAt = backup?.manifest.createdAt ?? new Date().toISOString();
+    let plan: FixPlan;
+    try {
+      plan = planFix(facts, {
+        cause,
+        hosts,
+        strategy: (backup?.manifest.strategy === 'delete-secret' ? 'delete-secret' : flags.strategy) as
+          Strategy | undefined,
+        ntpServers: flags.ntpServer,
+        expiryWarningDays,
+        decisions: backup?.manifest.decisions,
+        startedAt: () => startedAt,
+      });
+    } catch (err) {
+      if (err instanceof FixRefused)
+        throw new UserError(err.message, { where: `fix ${cause}`, hint: err.hint }, ExitCode.usage);
+      throw err;
+    }
+    renderPlan(plan, facts.cluster.version, out);
+    if (!flags.apply) {
+      out('');
+      out(
+        `This is a plan: nothing was changed. To carry it out: mcs-doctor fix ${cause}${flags.host ? ` --host ${flags.host}` : ''} --apply`,
+      );
+      if (json) writeJson(plan, facts.cluster.version, undefined, undefined, lines);
+      return ExitCode.healthy;
+    }
+    const denied = await missingPermissions(api, plan);
+    if (denied.length) {
+      throw new UnreachableError(
+        `this context may not carry out the fix; nothing was changed. Missing: ${denied.join('; ')}`,
+        {
+          where: source.location,
+          hint: 'use a context with these permissions (manifests/rbac/mcs-doctor-fix.yaml), or run the plan by hand',
+        },
+      );
+    }
+    if (!flags.yes) {
+      if (!process.stdin.isTTY) {
+        throw new InputError('--apply needs confirmation and stdin is not a terminal', {
+          where: '--apply',
+          hint: 'add --yes to apply without asking',
+        });
+      }
+      const changes = plan.steps.filter((s) => s.kind === 'change').length;
+      if (!(await confirm(`Apply ${changes} change step(s) to ${source.location}?`))) {
+        out('Nothing was changed.');
+        return ExitCode.healthy;
+      }
+    }
+    if (!backup) {
+      const dir =
+        flags.backupDir ??
+        join(defaultBackupRoot(), `${stamp(new Date())}-${cause}${flags.host ? `-${flags.host}` : ''}`);
+      const manifest: FixManifest = {
+        schemaVersion: 1,
+        tool: `mcs-doctor ${VERSION}`,
+        createdAt: startedAt,
+        updatedAt: startedAt,
+        server: source.location.split(' ')[0] ?? '',
+        clusterVersion: facts.cluster.version,
+        cause,
+        host: hostKey,
+        strategy: plan.strategy,
+        decisions: plan.decisions,
+        plan: plan.steps.map((s) => ({ id: s.id, title: s.title })),
+        steps: [],
+        objects: [],
+        clocks: [],
+        finished: false,
+      };
+      backup = await BackupDir.create(dir, manifest);
+    } else {
+      backup.manifest.decisions = { ...plan.decisions, ...backup.manifest.decisions };
+      backup.manifest.finished = false;
+      await backup.save();
+    }
+    out('');
+    out(`Backup: ${backup.dir} (every object is saved there before it changes)`);
+    let interrupted = false;
+    const onSignal = () => {
+      if (interrupted) return;
+      interrupted = true;
+      process.stderr.write('\ninterrupt: finishing the current step, then stopping (rerun to continue)\n');
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let result: ExecuteResult;
+    try {
+      result = await executePlan({
+        api,
+        facts,
+        plan,
+        backup,
+        out,
+        waitTimeoutMs,
+        pollMs: 500,
+        interrupted: () => interrupted,
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+    out('');
+    const rerun = `mcs-doctor fix${causeArg ? ` ${cause}` : ''}${flags.host ? ` --host ${flags.host}` : ''} --apply --backup-dir ${backup.dir}`;
+    if (result.status === 'done') {
+      out(`Fix applied. Next: mcs-doctor verify --host ${plan.host ?? '<host>'} --watch --approve-csrs`);
+      out(`To undo it: mcs-doctor restore ${backup.dir}`);
+    } else {
+      const done = result.steps.filter((s) => s.status === 'done' || s.status === 'skipped').length;
+      out(`Stopped after ${done} of ${plan.steps.length} steps (${result.status}).`);
+      out(`To continue once the problem is dealt with: ${rerun}`);
+      out(`To go back to where you started: mcs-doctor restore ${backup.dir}`);
+    }
+    if (json) writeJson(plan, facts.cluster.version, result, backup.dir, lines);
+    return result.status === 'done' ? ExitCode.healthy : ExitCode.problem;
+  } finally {
+    await source.close();
+  }
+}
+
+function writeJson(
+  plan: FixPlan,
+  version: string | null,
+  result: ExecuteResult | undefined,
+  backupDir: string | undefined,
+  messages: string[],
+): void {
+  const body = {
+    schemaVersion: 1,
+    cause: plan.cause,
+    host: plan.host,
+    clusterVersion: version,
+    strategy: plan.strategy,
+    summary: plan.summary,
+    notes: plan.notes,
+    applied: result !== undefined,
+    status: result?.status ?? 'planned',
+    backupDir: backupDir ?? null,
+    steps: plan.steps.map((s, i) => ({
+      id: s.id,
+      title: s.title,
+      kind: s.kind,
+      touches: s.touches,
+      manual: s.manual,
+      status: result?.steps[i]?.status ?? 'planned',
+      message: result?.steps[i]?.message ?? '',
+      ...(result?.steps[i]?.hint ? { hint: result.steps[i]!.hint } : {}),
+    })),
+    messages,
+  };
+  process.stdout.write(JSON.stringify(body, null, 2) + '\n');
+}
+
+export async function runRestore(dir: string, flags: RestoreFlags): Promise<number> {
+  const backup = await BackupDir.open(dir);
+  const timeoutMs = positive(flags.requestTimeout, '--request-timeout') * 1000;
+  let source: LiveSource | undefined;
+  try {
+    source = await openLiveSource({
+      kubeconfig: flags.kubeconfig,
+      context: flags.context,
+      requestTimeoutMs: timeoutMs,
+    });
+    const server = source.location.split(' ')[0];
+    if (backup.manifest.server !== server) {
+      throw new InputError(`${dir} was taken from ${backup.manifest.server}, not from ${server}`, {
+        where: dir,
+        hint: 'use the kubeconfig (or --context) of the cluster the fix ran against',
+      });
+    }
+    const m = backup.manifest;
+    const out = (s: string) => process.stdout.write(s + '\n');
+    out(
+      `Restoring ${m.objects.length} object(s) and ${m.clocks.length} BMC clock(s) saved by the ${m.cause} fix of ${m.createdAt}`,
+    );
+    if (!flags.yes) {
+      if (!process.stdin.isTTY) {
+        throw new InputError('restore needs confirmation and stdin is not a terminal', {
+          where: 'restore',
+          hint: 'add --yes',
+        });
+      }
+      if (!(await confirm(`Put these objects back on ${source.location}?`))) {
+        out('Nothing was changed.');
+        return ExitCode.healthy;
+      }
+    }
+    const outcomes = await restoreBackup(new KubeApi(source), backup, out);
+    const failed = outcomes.filter((o) => o.action === 'failed');
+    if (
+      outcomes.some((o) =>
+        o.object.startsWith('secret openshift-machine-config-operator/machine-config-server-tls'),
+      )
+    ) {
+      out(
+        'Note: before 4.19 the MCS pods keep serving the certificate they loaded: restart them to serve the restored one (oc -n openshift-machine-config-operator delete pod -l k8s-app=machine-config-server).',
+      );
+    }
+    out(
+      failed.length
+        ? `${failed.length} object(s) could not be restored; the others are back.`
+        : 'Every object is back as it was.',
+    );
+    return failed.length ? ExitCode.problem : ExitCode.healthy;
+  } finally {
+    await source?.close();
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Following one host through the success criteria. Each look reads the BareMetalHost, the MCS
+ * logs (a fetch from one of the host's addresses), the kubelet CSRs (approving the host's own
+ * when asked) and the Node. On a terminal the stages are redrawn in place; otherwise each change
+ * is one timestamped line. On timeout it says where the host stopped and diagnoses it.
+ */
+import { ExitCode, InputError } from '../cli/errors.js';
+import { parseMcsLog, type McsFacts } from '../checks/facts/mcs.js';
+import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME } from '../openshift/mco-names.js';
+import { approvalRound, describeRefusal } from '../remedies/csr-approval.js';
+import { KubeApi } from '../remedies/kube-api.js';
+import { RESOURCES } from '../sources/resources.js';
+import { openLiveSource, type LiveSource } from '../sources/live.js';
+import type { KubeObject } from '../sources/types.js';
+import { parseDuration } from './fix-run.js';
+import type { VerifyFlags } from './verify.js';
+
+type StageState = 'done' | 'waiting' | 'failed';
+
+interface Stage {
+  id: 'provisioned' | 'ignition' | 'client-csr' | 'serving-csr' | 'node-ready';
+  title: string;
+  state: StageState;
+  detail: string;
+}
+
+interface Look {
+  stages: Stage[];
+  ready: boolean;
+  refused: string[];
+  approved: string[];
+}
+
+function nodeReady(node: KubeObject | undefined): { ready: boolean; detail: string } {
+  if (!node) return { ready: false, detail: 'no Node yet' };
+  const c = (
+    (node['status'] ?? {}) as { conditions?: Array<{ type?: string; status?: string; message?: string }> }
+  ).conditions?.find((x) => x.type === 'Ready');
+  return c?.status === 'True'
+    ? { ready: true, detail: `Node ${node.metadata.name} Ready` }
+    : {
+        ready: false,
+        detail: `Node ${node.metadata.name} ${c ? `NotReady: ${c.message ?? ''}` : 'has no Ready condition'}`,
+      };
+}
+
+async function fetchedFrom(source: LiveSource, api: KubeApi, ips: string[]): Promise<string | undefined> {
+  if (ips.length === 0) return undefined;
+  const pods = await api.list(RESOURCES.pods, MCO_NAMESPACE, `${MCS_APP_LABEL}=${MCS_NAME}`);
+  const facts = { fetches: [], handshakeErrors: [], fatal: [] } as unknown as McsFacts;
+  for (const pod of pods) {
+    const log = await source.podLog(MCO_NAMESPACE, pod.metadata.name, MCS_NAME);
+    if (log.ok) parseMcsLog(pod.metadata.name, log.value, facts);
+  }
+  const fetch = facts.fetches.find((f) => ips.includes(f.ip));
+  return fetch ? `${fetch.pod} served /config/${fetch.pool} to ${fetch.ip} (${fetch.userAgent})` : undefined;
+}
+
+async function look(
+  source: LiveSource,
+  api: KubeApi,
+  flags: VerifyFlags,
+  fetched: { line?: string },
+): Promise<Look | undefined> {
+  const bmh = await api.get({ ref: RESOURCES.bareMetalHosts, namespace: flags.namespace, name: flags.host });
+  if (!bmh) return undefined;
+  const status = (bmh['status'] ?? {}) as {
+    provisioning?: { state?: string };
+    errorType?: string;
+    errorMessage?: string;
+  };
+  const state = status.provisioning?.state ?? '';
+  const round = await approvalRound(api, flags.namespace, flags.host, flags.approveCsrs === true);
+  if (!round) return undefined;
+  const node = nodeReady(round.node);
+  if (!fetched.line) {
+    fetched.line = await fetchedFrom(source, api, round.expected.ips);
+    // A CSR from the host's bootstrapper means it ran its Ignition config, even if the log rotated.
+    if (!fetched.line && (round.granted.client || round.node))
+      fetched.line = 'the kubelet started (its CSR or Node exists)';
+  }
+  const stage = (id: Stage['id'], title: string, done: boolean, detail: string, failed = false): Stage => ({
+    id,
+    title,
+    state: done ? 'done' : failed ? 'failed' : 'waiting',
+    detail,
+  });
+  const pendingOf = (kind: 'client' | 'serving') => round.refused.filter((v) => v.kind === kind);
+  const stages = [
+    stage(
+      'provisioned',
+      'BareMetalHost provisioned',
+      state === 'provisioned',
+      status.errorType
+        ? `${state}: ${status.errorType}: ${status.errorMessage ?? ''}`
+        : state || 'no state yet',
+      !!status.errorType,
+    ),
+    stage(
+      'ignition',
+      'Ignition config fetched from the MCS',
+      !!fetched.line,
+      fetched.line ?? 'no fetch from its addresses in the MCS logs',
+    ),
+    stage(
+      'client-csr',
+      'kubelet client CSR approved',
+      round.granted.client || !!round.node,
+      round.granted.client || round.node
+        ? 'approved'
+        : pendingOf('client').length
+          ? 'pending (refused by the identity checks)'
+          : 'none yet',
+    ),
+    stage(
+      'serving-csr',
+      'kubelet serving CSR approved',
+      round.granted.serving,
+      round.granted.serving
+        ? 'approved'
+        : pendingOf('serving').length
+          ? 'pending (refused by the identity checks)'
+          : 'none yet',
+    ),
+    stage('node-ready', 'Node Ready', node.ready, node.detail),
+  ];
+  return {
+    stages,
+    ready: node.ready,
+    refused: round.refused.map(describeRefusal),
+    approved: round.approved.map((v) => `${v.name} (${v.kind}, ${v.commonName})`),
+  };
+}
+
+const MARK: Record<StageState, string> = { done: '[x]', waiting: '[ ]', failed: '[!]' };
+
+function drawStages(l: Look): string {
+  return l.stages.map((s) => `  ${MARK[s.state]} ${s.title.padEnd(38)} ${s.detail}`).join('\n') + '\n';
+}
+
+export async function runVerify(flags: VerifyFlags): Promise<number> {
+  const timeoutMs = parseDuration(flags.timeout, '--timeout');
+  const intervalMs = parseDuration(flags.interval, '--interval');
+  const requestTimeoutMs = Number(flags.requestTimeout) * 1000;
+  if (!(requestTimeoutMs > 0))
+    throw new InputError(`--request-timeout must be a positive number`, { where: '--request-timeout' });
+  const source = await openLiveSource({
+    kubeconfig: flags.kubeconfig,
+    context: flags.context,
+    requestTimeoutMs,
+  });
+  const api = new KubeApi(source);
+  const tty = process.stdout.isTTY === true && flags.watch === true;
+  const out = (s: string) => process.stdout.write(s);
+  const fetched: { line?: string } = {};
+  const deadline = Date.now() + timeoutMs;
+  const seen = new Map<string, string>();
+  const reported = new Set<string>();
+  let drawn = 0;
+  let last: Look | undefined;
+  let stopping = false;
+  const onSignal = () => (stopping = true);
+  process.on('SIGINT', onSignal);
+  try {
+    for (;;) {
+      const l = await look(source, api, flags, fetched);
+      if (!l) {
+        throw new InputError(`there is no BareMetalHost ${flags.namespace}/${flags.host}`, {
+          where: '--host',
+          hint: 'oc get bmh -A lists them',
+        });
+      }
+      last = l;
+      const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+      if (tty) {
+        if (drawn) out(`\u001b[${drawn}A\u001b[J`);
+        const text = `${flags.host} at ${now}\n${drawStages(l)}`;
+        out(text);
+        drawn = text.split('\n').length - 1;
+        for (const a of l.approved) process.stderr.write(`approved ${a}\n`);
+      } else if (flags.watch) {
+        for (const s of l.stages) {
+          const key = `${s.state}|${s.detail}`;
+          if (seen.get(s.id) !== key)
+            out(`${now} ${flags.host} ${s.title}: ${s.state === 'done' ? 'yes' : s.state}, ${s.detail}\n`);
+          seen.set(s.id, key);
+        }
+        for (const a of l.approved) out(`${now} ${flags.host} approved CSR ${a}\n`);
+      }
+      for (const r of l.refused) {
+        if (reported.has(r)) continue;
+        reported.add(r);
+        (tty ? process.stderr : process.stdout).write(`${tty ? '' : `${now} `}not approved: ${r}\n`);
+      }
+      if (l.ready || !flags.watch || stopping || Date.now() >= deadline) break;
+      await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));
+    }
+  } catch (err) {
+    await source.close();
+    throw err;
+  } finally {
+    process.off('SIGINT', onSignal);
+  }
+  try {
+    if (!flags.watch) out(`${flags.host}:\n${drawStages(last!)}`);
+    if (last!.ready) {
+      out(`${flags.host} joined: its Node is Ready.\n`);
+      return ExitCode.healthy;
+    }
+    const stuck = last!.stages.find((s) => s.state !== 'done')!;
+    out(
+      `${flags.host} is not Ready${flags.watch ? (stopping ? ' (interrupted)' : ` after ${flags.timeout}`) : ''}: it stopped at "${stuck.title}" (${stuck.detail}).\n`,
+    );
+    if (flags.watch) {
+      const { diagnose } = await import('../diagnosis/diagnose.js');
+      const report = await diagnose(source, {
+        hosts: [flags.host],
+        bmc: 'auto',
+        probe: true,
+        expiryWarningDays: 30,
+        now: new Date(),
+        probeTimeoutMs: Math.min(requestTimeoutMs, 10_000),
+      });
+      const cause = report.causes[0];
+      out(
+        cause
+          ? `Next diagnosis: ${cause.id} (${cause.confidence}): ${cause.summary}\n  fix: ${cause.fix.command}\n`
+          : `Next diagnosis: ${report.verdict}; run mcs-doctor diagnose --host ${flags.host} for the details.\n`,
+      );
+    } else {
+      out(
+        `Follow it with: mcs-doctor verify --host ${flags.host} --watch${flags.approveCsrs ? ' --approve-csrs' : ''}\n`,
+      );
+    }
+    return ExitCode.problem;
+  } finally {
+    await source.close();
+  }
+}

@@ -1,0 +1,42 @@
+/** `mcs-doctor verify`: flags here, the work in verify-run.ts (loaded when it runs). */
+import { Command } from 'commander';
+
+export interface VerifyFlags {
+  host: string;
+  namespace: string;
+  watch?: boolean;
+  timeout: string;
+  interval: string;
+  approveCsrs?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  requestTimeout: string;
+}
+
+export function verifyCommand(): Command {
+  return new Command('verify')
+    .description(
+      'Follow a host to the success criteria: BareMetalHost provisioned, Ignition fetched (the MCS log line for its address), its CSRs approved, its Node Ready',
+    )
+    .requiredOption('--host <name>', 'the BareMetalHost')
+    .option('-n, --namespace <ns>', 'namespace of the BareMetalHost', 'openshift-machine-api')
+    .option('--watch', 'keep following until the Node is Ready or --timeout')
+    .option('--timeout <duration>', 'with --watch: give up after this long (e.g. 30m, 90s)', '30m')
+    .option('--interval <duration>', 'with --watch: time between looks', '5s')
+    .option(
+      '--approve-csrs',
+      "approve the host's kubelet CSRs that pass the identity checks (requester, CN, usages, SANs); others are listed with the reason",
+    )
+    .option('--kubeconfig <path>', 'kubeconfig file (default: KUBECONFIG or ~/.kube/config)')
+    .option('--context <name>', 'kubeconfig context')
+    .option('--request-timeout <seconds>', 'limit for each API request', '15')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 the Node is Ready, 1 not (yet): where it stopped and the next diagnosis, 2 bad input, 3 cluster unreachable.\n' +
+        'Example:\n  mcs-doctor verify --host worker-0 --watch --timeout 30m --approve-csrs',
+    )
+    .action(async (flags: VerifyFlags) => {
+      const { runVerify } = await import('./verify-run.js');
+      process.exitCode = await runVerify(flags);
+    });
+}

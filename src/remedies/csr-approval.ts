@@ -1,0 +1,107 @@
+/**
+ * Approving the kubelet CSRs of one host, and only those: each pending kubelet CSR is judged
+ * against the host's identity (csr-identity.ts); the ones that pass are approved through the
+ * approval subresource, the others are listed with the reasons they were refused.
+ */
+import { RESOURCES } from '../sources/resources.js';
+import type { KubeObject } from '../sources/types.js';
+import {
+  expectedNodeOf,
+  isPendingCsr,
+  judgeCsr,
+  type CsrVerdict,
+  type ExpectedNode,
+} from './csr-identity.js';
+import type { KubeApi } from './kube-api.js';
+
+export const APPROVAL_REASON = 'MCSDoctorApproved';
+
+export interface ApprovalRound {
+  expected: ExpectedNode;
+  approved: CsrVerdict[];
+  refused: CsrVerdict[];
+  /** Approved or issued CSRs of this host, by kind, seen in this round. */
+  granted: { client: boolean; serving: boolean };
+  node?: KubeObject;
+}
+
+export async function hostIdentity(
+  api: KubeApi,
+  namespace: string,
+  host: string,
+): Promise<{ bmh: KubeObject; machine?: KubeObject } | undefined> {
+  const bmh = await api.get({ ref: RESOURCES.bareMetalHosts, namespace, name: host });
+  if (!bmh) return undefined;
+  const consumer = (bmh['spec'] as { consumerRef?: { name?: string; namespace?: string } } | undefined)
+    ?.consumerRef;
+  const machine = consumer?.name
+    ? await api.get({
+        ref: RESOURCES.machines,
+        namespace: consumer.namespace ?? namespace,
+        name: consumer.name,
+      })
+    : undefined;
+  return { bmh, machine };
+}
+
+/** One pass: judge every pending kubelet CSR against the host; approve the ones that pass when `approve`. */
+export async function approvalRound(
+  api: KubeApi,
+  namespace: string,
+  host: string,
+  approve: boolean,
+): Promise<ApprovalRound | undefined> {
+  const identity = await hostIdentity(api, namespace, host);
+  if (!identity) return undefined;
+  const expected = expectedNodeOf(identity.bmh, identity.machine);
+  const [csrs, nodes] = await Promise.all([api.list(RESOURCES.csrs), api.list(RESOURCES.nodes)]);
+  const nodeNames = new Set(nodes.map((n) => n.metadata.name));
+  const names = new Set(expected.names.map((n) => n.toLowerCase()));
+  const node = nodes.find((n) => names.has(n.metadata.name.toLowerCase()));
+  const round: ApprovalRound = {
+    expected,
+    approved: [],
+    refused: [],
+    granted: { client: false, serving: false },
+    node,
+  };
+  for (const csr of csrs) {
+    const pending = isPendingCsr(csr);
+    if (!pending) {
+      const v = judgeCsr(csr, expected, new Set());
+      const approved = (
+        (csr['status'] as { conditions?: Array<{ type?: string }> } | undefined)?.conditions ?? []
+      ).some((c) => c.type === 'Approved');
+      if (
+        approved &&
+        v.kind !== 'other' &&
+        v.commonName &&
+        names.has(v.commonName.replace(/^system:node:/, '').toLowerCase())
+      ) {
+        round.granted[v.kind] = true;
+      }
+      continue;
+    }
+    const verdict = judgeCsr(csr, expected, nodeNames);
+    if (verdict.kind === 'other') continue;
+    if (!verdict.approve) {
+      round.refused.push(verdict);
+      continue;
+    }
+    if (approve) {
+      await api.approveCsr(
+        RESOURCES.csrs,
+        csr,
+        APPROVAL_REASON,
+        `Approved by mcs-doctor: requester, CN and SANs match BareMetalHost ${namespace}/${host}`,
+      );
+      round.approved.push(verdict);
+      round.granted[verdict.kind] = true;
+    }
+  }
+  return round;
+}
+
+export function describeRefusal(v: CsrVerdict): string {
+  return `${v.name} (${v.kind}, ${v.commonName ?? 'no CN'}, from ${v.requester || 'nobody'}): ${v.reasons.join('; ')}`;
+}

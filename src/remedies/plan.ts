@@ -1,0 +1,267 @@
+/**
+ * The plan for one root cause on this cluster and version: which steps, in which order, and
+ * which pitfalls are refused (deleting machine-config-server-tls where nothing recreates it).
+ */
+import { isJoined, type Facts } from '../checks/facts/index.js';
+import type { HostFacts } from '../checks/facts/hosts.js';
+import type { CauseId } from '../diagnosis/causes.js';
+import { MAPI_NAMESPACE, MCO_NAMESPACE, MCS_CA_NAME, MCS_TLS_SECRET } from '../openshift/mco-names.js';
+import { versionAtLeast } from '../openshift/version.js';
+import { approveCsrsStep } from './steps/csrs.js';
+import {
+  bmcAccessStep,
+  bmhRegisteredStep,
+  endpointStep,
+  mcsAnswersStep,
+  mcsPodsReadyStep,
+} from './steps/checks.js';
+import { chronyStep } from './steps/chrony.js';
+import { bmcClockStep, powerCycleStep, reprovisionStep } from './steps/host.js';
+import { caBundleStep, servingCertStep, signingCaPem, signingCaStep } from './steps/mcs-pki.js';
+import { mcsServingStep } from './steps/mcs-pods.js';
+import { deleteTlsSecretStep, verifyingCaPem } from './steps/rotation.js';
+import { pointerSpec3Step } from './steps/pointer.js';
+import { managedUserDataStep, rootCaStep, userDataSecretStep, type CaSupplier } from './steps/user-data.js';
+import { FixRefused, type FixPlan, type FixStep } from './types.js';
+
+export const FIXABLE: readonly CauseId[] = [
+  'mcs-cert-expired',
+  'mcs-cert-expiring',
+  'mcs-cert-corrupt',
+  'mcs-san-mismatch',
+  'mcs-ca-mismatch',
+  'worker-clock-skew',
+  'mcs-not-running',
+  'mcs-unreachable',
+  'csr-pending',
+  'bmh-stuck',
+  'pointer-unsupported-version',
+];
+
+export type Strategy = 'regenerate' | 'delete-secret';
+
+export interface PlanOptions {
+  cause: CauseId;
+  /** `--host`: the host the fix is for; otherwise every selected host the cause affects. */
+  hosts: HostFacts[];
+  strategy?: Strategy;
+  /** `--ntp-server`: also create a chrony MachineConfig for these servers. */
+  ntpServers: string[];
+  expiryWarningDays: number;
+  /** Decisions of the fix being resumed. */
+  decisions?: Record<string, string[]>;
+  /** When the fix started (a resumed one: when it first started). */
+  startedAt: () => string;
+}
+
+function rotatorRuns(facts: Facts): boolean {
+  const v = facts.cluster.version;
+  const machineSets = facts.snapshot.machineSets;
+  return !!v && versionAtLeast(v, '4.19') && machineSets.ok && machineSets.value.length > 0;
+}
+
+/** Hosts that were provisioned with the old pointer and must be provisioned again. */
+function provisionedHosts(hosts: HostFacts[]): HostFacts[] {
+  return hosts.filter(
+    (h) => !isJoined(h) && h.role !== 'master' && ['provisioning', 'provisioned'].includes(h.state),
+  );
+}
+
+/** The user-data secrets the MCO does not manage, and the managed ones the affected hosts use. */
+function userDataSteps(facts: Facts, hosts: HostFacts[], supply: CaSupplier): FixStep[] {
+  const steps: FixStep[] = [];
+  const secrets = [...facts.userData.values()].filter((u) => u.namespace === MAPI_NAMESPACE);
+  for (const u of secrets.filter((u) => !u.managed)) steps.push(userDataSecretStep(u.name, supply));
+  const version = facts.cluster.version ?? '';
+  const baremetal = facts.cluster.platform === 'BareMetal';
+  const managedFrom = versionAtLeast(version, '4.19')
+    ? `configmap ${MCO_NAMESPACE}/${MCS_CA_NAME}`
+    : 'configmap kube-system/root-ca';
+  if (baremetal) steps.push(rootCaStep(supply));
+  const used = new Set(hosts.map((h) => h.userDataRef?.name).filter((n): n is string => !!n));
+  for (const u of secrets.filter((u) => u.managed && (used.size === 0 || used.has(u.name)))) {
+    steps.push(managedUserDataStep(u.name, supply, managedFrom));
+  }
+  return steps;
+}
+
+function regenerateSteps(
+  facts: Facts,
+  hosts: HostFacts[],
+  opts: PlanOptions,
+  decisions: Record<string, string[]>,
+): FixStep[] {
+  const reprovision = decisions['reprovision'] ?? provisionedHosts(hosts).map((h) => h.name);
+  decisions['reprovision'] = reprovision;
+  const byName = new Map(facts.hosts.map((h) => [h.name, h]));
+  return [
+    signingCaStep(),
+    caBundleStep(),
+    servingCertStep(facts, opts.expiryWarningDays * 86_400_000),
+    mcsServingStep(facts),
+    ...userDataSteps(facts, hosts, signingCaPem),
+    ...reprovision.flatMap((n) => {
+      const h = byName.get(n);
+      return h ? [reprovisionStep(h, opts.startedAt)] : [];
+    }),
+  ];
+}
+
+function reprovisionSteps(
+  facts: Facts,
+  hosts: HostFacts[],
+  opts: PlanOptions,
+  decisions: Record<string, string[]>,
+): FixStep[] {
+  const reprovision = decisions['reprovision'] ?? provisionedHosts(hosts).map((h) => h.name);
+  decisions['reprovision'] = reprovision;
+  const byName = new Map(facts.hosts.map((h) => [h.name, h]));
+  return reprovision.flatMap((n) => {
+    const h = byName.get(n);
+    return h ? [reprovisionStep(h, opts.startedAt)] : [];
+  });
+}
+
+export function planFix(facts: Facts, opts: PlanOptions): FixPlan {
+  const { cause, hosts } = opts;
+  const version = facts.cluster.version ?? 'unknown';
+  const decisions: Record<string, string[]> = { ...(opts.decisions ?? {}) };
+  const host = hosts.length === 1 ? (hosts[0]?.name ?? null) : null;
+  const base = { cause, host, decisions, notes: [] as string[] };
+  const strategy = opts.strategy ?? 'regenerate';
+  if (strategy === 'delete-secret') {
+    if (!['mcs-cert-expired', 'mcs-cert-expiring', 'mcs-cert-corrupt', 'mcs-san-mismatch'].includes(cause)) {
+      throw new FixRefused(
+        `--strategy delete-secret applies to the serving certificate causes, not ${cause}`,
+      );
+    }
+    if (!versionAtLeast(version, '4.19')) {
+      throw new FixRefused(
+        `refusing to delete secret ${MCO_NAMESPACE}/${MCS_TLS_SECRET} on ${version}: before 4.19 nothing recreates it, and MCS pods that restart cannot mount it (no new worker could join)`,
+        'use the default strategy (regenerate), which replaces the certificate in place',
+      );
+    }
+    if (!rotatorRuns(facts)) {
+      throw new FixRefused(
+        `refusing to delete secret ${MCO_NAMESPACE}/${MCS_TLS_SECRET}: the 4.19 certificate rotator that would recreate it is not running (the MCO adds it only when MachineSets exist)`,
+        'use the default strategy (regenerate)',
+      );
+    }
+    return {
+      ...base,
+      strategy,
+      summary: `Let the MCO (4.19+ certificate rotator) recreate ${MCS_TLS_SECRET}`,
+      steps: [deleteTlsSecretStep(facts), mcsServingStep(facts)],
+    };
+  }
+  switch (cause) {
+    case 'mcs-cert-expired':
+    case 'mcs-cert-expiring':
+    case 'mcs-cert-corrupt':
+    case 'mcs-san-mismatch':
+    case 'mcs-not-running': {
+      const notes = [
+        versionAtLeast(version, '4.19')
+          ? 'This cluster (4.19+) reloads the serving certificate: no MCS restart.'
+          : `Before 4.19 the MCS reads its certificate only at start: its pods are restarted. Deleting ${MCS_TLS_SECRET} "to let it be recreated" is refused on this version: nothing recreates it.`,
+        'A new CA means every pointer config must trust it: the user-data secrets are updated and hosts provisioned with the old pointer are re-provisioned (their config drive is written again).',
+      ];
+      if (facts.cluster.platform === 'BareMetal') {
+        notes.push(
+          'On BareMetal kube-system/root-ca is updated too, as oc does; oc warns that nodes then roll out a new rendered config.',
+        );
+      }
+      return {
+        ...base,
+        strategy,
+        notes,
+        summary:
+          cause === 'mcs-not-running'
+            ? `Recreate ${MCS_TLS_SECRET} (nothing recreates it before 4.19) so the MCS pods can start`
+            : 'Regenerate the MCS serving certificate, as oc adm ocp-certificates regenerate-machine-config-server-serving-cert does',
+        steps: regenerateSteps(facts, hosts, opts, decisions),
+      };
+    }
+    case 'mcs-ca-mismatch':
+      return {
+        ...base,
+        strategy: 'update-ca',
+        notes: ['A power cycle alone keeps the old pointer on the config drive: the host is re-provisioned.'],
+        summary:
+          'Put the CA that verifies the serving certificate into the user-data, then re-provision the host',
+        steps: [
+          ...userDataSteps(facts, hosts, verifyingCaPem),
+          ...reprovisionSteps(facts, hosts, opts, decisions),
+        ],
+      };
+    case 'worker-clock-skew':
+      return {
+        ...base,
+        strategy: 'bmc-clock',
+        notes: [
+          'Ignition does not sync the clock before it fetches: the BMC clock is what the host boots with.',
+          opts.ntpServers.length
+            ? 'The chrony MachineConfig only helps hosts that have joined; it does not help this one boot.'
+            : 'To keep joined nodes on time, rerun with --ntp-server NAME (your own NTP servers; there is no default): it adds a chrony MachineConfig, which only helps hosts that have joined.',
+        ],
+        summary: 'Set the host clock in its BMC over Redfish, then power-cycle the host',
+        steps: [
+          ...hosts.flatMap((h) => [bmcClockStep(h, facts), powerCycleStep(h)]),
+          ...(opts.ntpServers.length ? [chronyStep(opts.ntpServers)] : []),
+        ],
+      };
+    case 'mcs-unreachable':
+      return {
+        ...base,
+        strategy: 'checks',
+        notes: ['Each check narrows where the connection fails; nothing is restarted blindly.'],
+        summary:
+          'Check the MCS pods, each master, then the address the pointer uses; power-cycle the host once it answers',
+        steps: [
+          mcsPodsReadyStep(),
+          mcsAnswersStep(facts),
+          endpointStep(facts),
+          ...hosts.map((h) => powerCycleStep(h)),
+        ],
+      };
+    case 'csr-pending':
+      return {
+        ...base,
+        strategy: 'approve-csrs',
+        notes: [
+          'Only CSRs whose requester, CN, usages and SANs match the host are approved; the others are listed with the reason.',
+        ],
+        summary: 'Approve the kubelet CSRs that belong to the host',
+        steps: hosts.map((h) => approveCsrsStep(h)),
+      };
+    case 'bmh-stuck':
+      return {
+        ...base,
+        strategy: 'checks',
+        notes: [
+          'mcs-doctor does not know the right BMC password: it checks access and tells you what to change.',
+        ],
+        summary:
+          'Check that the BMC accepts the credentials in the secret, then wait for Metal3 to register the host',
+        steps: hosts.flatMap((h) => [bmcAccessStep(h, facts), bmhRegisteredStep(h)]),
+      };
+    case 'pointer-unsupported-version': {
+      const secrets = [...new Set(hosts.map((h) => h.userDataRef?.name).filter((n): n is string => !!n))];
+      return {
+        ...base,
+        strategy: 'pointer-spec3',
+        notes: ['The MCO boot-image controller does the same conversion on newer versions.'],
+        summary: 'Rewrite the spec-2 pointer as spec 3 (same URL and CAs), then re-provision the host',
+        steps: [
+          ...secrets.map((s) => pointerSpec3Step(s)),
+          ...reprovisionSteps(facts, hosts, opts, decisions),
+        ],
+      };
+    }
+    default:
+      throw new FixRefused(
+        `mcs-doctor has no automatic fix for ${cause}`,
+        `run mcs-doctor diagnose: its report lists the manual steps for ${cause}`,
+      );
+  }
+}
