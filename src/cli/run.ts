@@ -15,6 +15,8 @@ export function buildProgram(): Command {
     )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
+    // Root options (--version) only before the command: `sim start --version 4.12` is the sim's own flag.
+    .enablePositionalOptions()
     .exitOverride();
   program.addCommand(diagnoseCommand());
   program.addCommand(fixCommand());

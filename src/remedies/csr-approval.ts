@@ -12,7 +12,7 @@ import {
   type CsrVerdict,
   type ExpectedNode,
 } from './csr-identity.js';
-import type { KubeApi } from './kube-api.js';
+import { ApiError, type KubeApi } from './kube-api.js';
 
 export const APPROVAL_REASON = 'MCSDoctorApproved';
 
@@ -89,12 +89,20 @@ export async function approvalRound(
       continue;
     }
     if (approve) {
-      await api.approveCsr(
-        RESOURCES.csrs,
-        csr,
-        APPROVAL_REASON,
-        `Approved by mcs-doctor: requester, CN and SANs match BareMetalHost ${namespace}/${host}`,
-      );
+      try {
+        await api.approveCsr(
+          RESOURCES.csrs,
+          csr,
+          APPROVAL_REASON,
+          `Approved by mcs-doctor: requester, CN and SANs match BareMetalHost ${namespace}/${host}`,
+        );
+      } catch (err) {
+        // The machine-approver may approve the same CSR at the same moment: then it is granted, not ours.
+        if (!(err instanceof ApiError) || err.status !== 409) throw err;
+        const now = await api.get({ ref: RESOURCES.csrs, name: csr.metadata.name });
+        if (now && !isPendingCsr(now)) round.granted[verdict.kind] = true;
+        continue;
+      }
       round.approved.push(verdict);
       round.granted[verdict.kind] = true;
     }

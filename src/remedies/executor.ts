@@ -48,17 +48,7 @@ export async function missingPermissions(api: KubeApi, plan: FixPlan): Promise<s
 }
 
 function errorText(err: unknown): { message: string; hint?: string } {
-  if (err instanceof StepFailed) return { message: err.message, hint: err.hint };
-  if (err instanceof ApiError) {
-    return {
-      message: err.message,
-      hint: err.permission
-        ? `grant "${err.permission}" to this user (manifests/rbac/mcs-doctor-fix.yaml), then rerun`
-        : err.status === 409
-          ? 'someone changed the object meanwhile; rerun the fix (it reads it again)'
-          : undefined,
-    };
-  }
+  if (err instanceof StepFailed || err instanceof ApiError) return { message: err.message, hint: err.hint };
   return { message: err instanceof Error ? err.message : String(err) };
 }
 

@@ -14,14 +14,25 @@ export interface ObjectKey {
   name: string;
 }
 
-export class ApiError extends Error {
+/** A request the API server refused or failed; as a CLI error it exits 3 with what to do. */
+export class ApiError extends UserError {
   constructor(
     message: string,
     readonly status: number,
     /** For a 403: `verb resource.group [in namespace NS]`. */
     readonly permission?: string,
   ) {
-    super(message);
+    super(
+      message,
+      {
+        hint: permission
+          ? `grant "${permission}" to this user (manifests/rbac/mcs-doctor-fix.yaml), or use a context that has it`
+          : status === 409
+            ? 'someone changed the object meanwhile; run the command again'
+            : undefined,
+      },
+      ExitCode.unreachable,
+    );
     this.name = 'ApiError';
   }
 }

@@ -314,6 +314,12 @@ export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
       const body = await readBody(req);
       if (!isObject(body)) throw badRequest('the body of a create must be an object');
       checkNamespace(route, t, body);
+      if (t.kind === 'CertificateSigningRequest') {
+        // The apiserver records who asked (the CSR registry's PrepareForCreate): a client cannot claim another requester.
+        const spec = ((body as { spec?: Record<string, unknown> }).spec ??= {});
+        spec['username'] = identity.user;
+        spec['groups'] = [...identity.groups];
+      }
       if (dryRun(url)) {
         if (store.get(t, body.metadata?.namespace, body.metadata?.name ?? '')) {
           throw new ApiError(

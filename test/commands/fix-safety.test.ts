@@ -1,0 +1,326 @@
+/**
+ * What makes a fix safe: it is killed with SIGKILL at each step in turn and a rerun finishes it
+ * or `restore` puts every object back as it was; no object is lost. A read-only context fails
+ * before anything changes and names the permission; kubectl agrees on what it may do. A rogue
+ * CSR created with kubectl is never approved, and the output says why.
+ */
+import assert from 'node:assert/strict';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { startSimCluster, type SimCluster } from '../../src/sim/cluster.js';
+import { waitForHostOutcome } from '../../src/sim/settle.js';
+import { createCsrPem } from '../../src/sim/controllers/host/csr-request.js';
+import type { KubeObject } from '../../src/sim/kube/types.js';
+import { CLI_PATH, runCli } from '../helpers/cli.js';
+
+const SPEED = 300;
+const HOST = 'worker-0';
+const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
+const run = promisify(execFile);
+
+let tmp: string;
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'mcs-doctor-fix-safety-'));
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** What a restore must bring back: the fields a person set, not what the server stamps. */
+function essence(o: KubeObject | undefined): unknown {
+  if (!o) return undefined;
+  const { status: _s, metadata, ...rest } = o as KubeObject & { status?: unknown };
+  return { ...rest, labels: metadata.labels ?? {}, annotations: metadata.annotations ?? {} };
+}
+
+const WATCHED = [
+  ['secrets', 'openshift-machine-config-operator', 'machine-config-server-tls'],
+  ['secrets', 'openshift-machine-config-operator', 'machine-config-server-ca'],
+  ['configmaps', 'openshift-machine-config-operator', 'machine-config-server-ca'],
+  ['configmaps', 'kube-system', 'root-ca'],
+  ['secrets', 'openshift-machine-api', 'worker-user-data'],
+  ['secrets', 'openshift-machine-api', 'master-user-data'],
+  ['baremetalhosts', 'openshift-machine-api', HOST],
+] as const;
+
+function snapshot(cluster: SimCluster): Map<string, unknown> {
+  const store = cluster.ctx.store;
+  const out = new Map<string, unknown>();
+  for (const [plural, ns, name] of WATCHED) {
+    const type = store.types.find((t) => t.plural === plural)!;
+    out.set(`${plural}/${ns}/${name}`, essence(store.get(type, ns, name)));
+  }
+  return out;
+}
+
+/** Runs `fix --apply` and kills it with SIGKILL as soon as it announces step `step`. */
+function fixKilledAt(kubeconfig: string, backupDir: string, step: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      [
+        CLI_PATH,
+        'fix',
+        '--kubeconfig',
+        kubeconfig,
+        '--host',
+        HOST,
+        '--apply',
+        '--yes',
+        '--backup-dir',
+        backupDir,
+      ],
+      { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    const safety = setTimeout(() => child.kill('SIGKILL'), 120_000);
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+      if (new RegExp(`^\\[${step}/\\d+\\]`, 'm').test(out)) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('close', (_code, signal) => {
+      clearTimeout(safety);
+      if (signal !== 'SIGKILL') reject(new Error(`the fix ended before step ${step}:\n${out}`));
+      else resolve(out);
+    });
+  });
+}
+
+describe('SIGKILL at each step of the mcs-cert-expired fix (4.12, 9 steps)', () => {
+  for (let step = 1; step <= 9; step++) {
+    const recovery =
+      step % 2 === 1 ? 'a rerun finishes the fix and the host joins' : 'restore puts every object back';
+    test(`killed at step ${step}: ${recovery}; no object lost`, async () => {
+      const cluster = await startSimCluster({ scenario: 'mcs-cert-expired', version: '4.12', speed: SPEED });
+      try {
+        await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+        const original = snapshot(cluster);
+        const backupDir = join(tmp, `killed-${step}`);
+        await fixKilledAt(cluster.kubeconfigPath, backupDir, step);
+        // No object lost: everything that existed before exists now, or is in the backup.
+        const now = snapshot(cluster);
+        for (const [key, value] of original) {
+          if (value !== undefined && now.get(key) === undefined) {
+            assert.ok(key.includes('machine-config-server-tls'), `${key} disappeared`);
+          }
+        }
+        if (step % 2 === 1) {
+          const rerun = await runCli(
+            [
+              'fix',
+              '--kubeconfig',
+              cluster.kubeconfigPath,
+              '--host',
+              HOST,
+              '--apply',
+              '--yes',
+              '--backup-dir',
+              backupDir,
+              '--wait-timeout',
+              '90s',
+            ],
+            { killAfterMs: 150_000 },
+          );
+          assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+          assert.match(rerun.stdout, /Resuming the mcs-cert-expired fix/);
+          assert.match(rerun.stdout, /Fix applied/);
+          const verify = await runCli(
+            [
+              'verify',
+              '--kubeconfig',
+              cluster.kubeconfigPath,
+              '--host',
+              HOST,
+              '--watch',
+              '--timeout',
+              '90s',
+              '--interval',
+              '1s',
+              '--approve-csrs',
+            ],
+            { killAfterMs: 150_000 },
+          );
+          assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+        } else {
+          const restore = await runCli([
+            'restore',
+            backupDir,
+            '--kubeconfig',
+            cluster.kubeconfigPath,
+            '--yes',
+          ]);
+          assert.equal(restore.code, 0, restore.stdout + restore.stderr);
+          const back = snapshot(cluster);
+          for (const [key, value] of original) assert.deepEqual(back.get(key), value, `${key} after restore`);
+        }
+      } finally {
+        await cluster.close();
+      }
+    });
+  }
+});
+
+describe('restore after a finished fix', () => {
+  test('mcs-ca-mismatch on 4.12: every changed object is as it was (server-set fields aside)', async () => {
+    const cluster = await startSimCluster({ scenario: 'mcs-ca-mismatch', version: '4.12', speed: SPEED });
+    try {
+      await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+      const original = snapshot(cluster);
+      const backupDir = join(tmp, 'ca-mismatch-restore');
+      const fix = await runCli(
+        [
+          'fix',
+          '--kubeconfig',
+          cluster.kubeconfigPath,
+          '--host',
+          HOST,
+          '--apply',
+          '--yes',
+          '--backup-dir',
+          backupDir,
+        ],
+        { killAfterMs: 150_000 },
+      );
+      assert.equal(fix.code, 0, fix.stdout + fix.stderr);
+      assert.notDeepEqual(
+        snapshot(cluster).get('secrets/openshift-machine-api/worker-user-data'),
+        original.get('secrets/openshift-machine-api/worker-user-data'),
+      );
+      const restore = await runCli(['restore', backupDir, '--kubeconfig', cluster.kubeconfigPath, '--yes']);
+      assert.equal(restore.code, 0, restore.stdout + restore.stderr);
+      assert.match(restore.stdout, /Every object is back as it was/);
+      const back = snapshot(cluster);
+      for (const [key, value] of original) assert.deepEqual(back.get(key), value, `${key} after restore`);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  test('restore refuses a directory that is not a backup, and a backup of another cluster', async () => {
+    const r = await runCli(['restore', tmp, '--yes']);
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /is not an mcs-doctor backup \(no manifest\.json\)/);
+  });
+});
+
+describe('permissions', () => {
+  test('the read-only context: fix --apply fails before changing anything and names the permissions; kubectl auth can-i agrees', async () => {
+    const cluster = await startSimCluster({ scenario: 'mcs-cert-expired', version: '4.12', speed: SPEED });
+    try {
+      await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+      const writes = cluster.api.stats().byVerb;
+      const before = snapshot(cluster);
+      const backupDir = join(tmp, 'read-only');
+      const r = await runCli([
+        'fix',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '--context',
+        'read-only',
+        '--host',
+        HOST,
+        '--apply',
+        '--yes',
+        '--backup-dir',
+        backupDir,
+      ]);
+      assert.equal(r.code, 3, r.stdout + r.stderr);
+      assert.match(r.stderr, /this context may not carry out the fix; nothing was changed/);
+      assert.match(r.stderr, /create secrets in namespace openshift-machine-config-operator/);
+      assert.match(r.stderr, /patch baremetalhosts\.metal3\.io in namespace openshift-machine-api/);
+      assert.deepEqual(snapshot(cluster), before);
+      assert.deepEqual(cluster.api.stats().byVerb['PUT'] ?? 0, writes['PUT'] ?? 0);
+      await assert.rejects(() => import('node:fs/promises').then((fs) => fs.stat(backupDir)), /ENOENT/);
+
+      const kc = cluster.kubeconfigPath;
+      const canI = (context: string) =>
+        run(KUBECTL, [
+          '--kubeconfig',
+          kc,
+          '--context',
+          context,
+          'auth',
+          'can-i',
+          'update',
+          'secrets',
+          '-n',
+          'openshift-machine-config-operator',
+        ]).then(
+          (x) => x.stdout.trim(),
+          (e: { stdout: string }) => e.stdout.trim(),
+        );
+      assert.equal(await canI('admin'), 'yes');
+      assert.equal(await canI('read-only'), 'no');
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
+describe('rogue CSRs', () => {
+  test('csr-pending on 4.16: a CSR for worker-0 created by another user with kubectl is never approved, and the output says why', async () => {
+    const cluster = await startSimCluster({ scenario: 'csr-pending', speed: SPEED });
+    try {
+      await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+      const kc = cluster.kubeconfigPath;
+      const rogue = {
+        apiVersion: 'certificates.k8s.io/v1',
+        kind: 'CertificateSigningRequest',
+        metadata: { name: 'rogue-worker-0' },
+        spec: {
+          request: Buffer.from(
+            await createCsrPem({ commonName: 'system:node:worker-0', organization: ['system:nodes'] }),
+          ).toString('base64'),
+          signerName: 'kubernetes.io/kube-apiserver-client-kubelet',
+          usages: ['digital signature', 'client auth'],
+        },
+      };
+      const file = join(tmp, 'rogue.json');
+      await writeFile(file, JSON.stringify(rogue));
+      await run(KUBECTL, ['--kubeconfig', kc, 'create', '--validate=false', '-f', file]);
+      const fix = await runCli(
+        ['fix', '--kubeconfig', kc, '--host', HOST, '--apply', '--yes', '--backup-dir', join(tmp, 'rogue')],
+        {
+          killAfterMs: 150_000,
+        },
+      );
+      assert.equal(fix.code, 0, fix.stdout + fix.stderr);
+      assert.match(
+        fix.stdout,
+        /not approved: rogue-worker-0 \(client, system:node:worker-0, from system:admin\): requested by system:admin, not the node-bootstrapper/,
+      );
+      const { stdout } = await run(KUBECTL, [
+        '--kubeconfig',
+        kc,
+        'get',
+        'csr',
+        'rogue-worker-0',
+        '-o',
+        'jsonpath={.status.conditions}',
+      ]);
+      assert.equal(stdout.trim(), '', 'the rogue CSR has no condition: still pending');
+      const verify = await runCli([
+        'verify',
+        '--kubeconfig',
+        kc,
+        '--host',
+        HOST,
+        '--watch',
+        '--timeout',
+        '60s',
+        '--interval',
+        '1s',
+        '--approve-csrs',
+      ]);
+      assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+      assert.match(verify.stdout, /not approved: rogue-worker-0/);
+    } finally {
+      await cluster.close();
+    }
+  });
+});

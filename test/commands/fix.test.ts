@@ -1,0 +1,260 @@
+/**
+ * `fix`, `restore` and `verify` through the built CLI against the simulated cluster, reached
+ * through its kubeconfig as a user's cluster is: for every failure scenario on 4.12 and on 4.19,
+ * diagnose names the cause, `fix --apply --yes` carries out the plan, `verify` follows the host
+ * to Node Ready and diagnose then says healthy; a second fix changes nothing. Causes outside the
+ * cluster's reach stop at the step a person must take, and go on after it.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { after, before, describe, test } from 'node:test';
+import { startSimCluster, type SimCluster } from '../../src/sim/cluster.js';
+import { listScenarios } from '../../src/sim/scenarios/index.js';
+import { waitForHostOutcome } from '../../src/sim/settle.js';
+import type { DiagnoseReport } from '../../src/diagnosis/model.js';
+import { runCli } from '../helpers/cli.js';
+
+const SPEED = 300;
+const HOST = 'worker-0';
+const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
+const run = promisify(execFile);
+
+let tmp: string;
+before(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'mcs-doctor-fix-'));
+});
+after(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+function diagnoseJson(stdout: string): DiagnoseReport {
+  return JSON.parse(stdout) as DiagnoseReport;
+}
+
+async function apiWrites(cluster: SimCluster): Promise<number> {
+  const by = cluster.api.stats().byVerb;
+  return (by['POST'] ?? 0) + (by['PUT'] ?? 0) + (by['PATCH'] ?? 0) + (by['DELETE'] ?? 0);
+}
+
+/** Backups are private: the directory 0700, every file 0600. */
+async function assertPrivate(dir: string): Promise<void> {
+  assert.equal((await stat(dir)).mode & 0o777, 0o700);
+  for (const f of await readdir(dir)) assert.equal((await stat(join(dir, f))).mode & 0o777, 0o600, f);
+}
+
+/** Nothing printed may carry a private key or a BMC password. */
+function assertNoLeak(cluster: SimCluster, text: string): void {
+  assert.doesNotMatch(text, /PRIVATE KEY/);
+  for (const h of cluster.seed.hosts) assert.ok(!text.includes(h.bmc.password), 'a BMC password was printed');
+}
+
+async function diagnoseHealthy(cluster: SimCluster): Promise<void> {
+  const r = await runCli(['diagnose', '--kubeconfig', cluster.kubeconfigPath, '-o', 'json']);
+  const j = diagnoseJson(r.stdout);
+  assert.equal(j.verdict, 'healthy', JSON.stringify(j.causes.map((c) => [c.id, c.host, c.summary])));
+  assert.equal(r.code, 0);
+}
+
+async function verifyReady(cluster: SimCluster): Promise<string> {
+  const r = await runCli(
+    [
+      'verify',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--host',
+      HOST,
+      '--watch',
+      '--timeout',
+      '90s',
+      '--interval',
+      '1s',
+      '--approve-csrs',
+    ],
+    { killAfterMs: 150_000 },
+  );
+  assert.equal(r.code, 0, r.stdout + r.stderr);
+  assert.match(r.stdout, new RegExp(`${HOST} joined: its Node is Ready`));
+  return r.stdout;
+}
+
+const SELF_HEALING = new Set(['mcs-unreachable', 'bmh-stuck']);
+
+const cases = listScenarios().flatMap((s) =>
+  s.expectedCause && !SELF_HEALING.has(s.expectedCause)
+    ? (['4.12', '4.19'] as const)
+        .filter((v) => s.versions.includes(v))
+        .map((v) => ({ scenario: s, version: v }))
+    : [],
+);
+
+describe('fix --apply, verify, diagnose: every failure scenario on 4.12 and 4.19', () => {
+  for (const { scenario, version } of cases) {
+    test(`${scenario.name} on ${version}: ${scenario.expectedCause} fixed, ${HOST} joins, diagnose healthy`, async () => {
+      const cluster = await startSimCluster({ scenario: scenario.name, version, speed: SPEED });
+      try {
+        await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+        const kc = cluster.kubeconfigPath;
+        const before = await runCli(['diagnose', '--kubeconfig', kc, '--host', HOST, '-o', 'json']);
+        assert.equal(diagnoseJson(before.stdout).causes[0]?.id, scenario.expectedCause);
+
+        const plan = await runCli(['fix', '--kubeconfig', kc, '--host', HOST]);
+        assert.equal(plan.code, 0, plan.stderr);
+        assert.match(plan.stdout, new RegExp(`Fix plan: ${scenario.expectedCause} on ${HOST}`));
+        assert.match(plan.stdout, /This is a plan: nothing was changed/);
+
+        const backupDir = join(tmp, `${scenario.name}-${version}`);
+        const fix = await runCli(
+          [
+            'fix',
+            '--kubeconfig',
+            kc,
+            '--host',
+            HOST,
+            '--apply',
+            '--yes',
+            '--backup-dir',
+            backupDir,
+            '--wait-timeout',
+            '90s',
+          ],
+          { killAfterMs: 150_000 },
+        );
+        assert.equal(fix.code, 0, fix.stdout + fix.stderr);
+        assert.match(fix.stdout, /Fix applied/);
+        assertNoLeak(cluster, fix.stdout + fix.stderr);
+        await assertPrivate(backupDir);
+
+        const followed = await verifyReady(cluster);
+        assert.match(followed, /BareMetalHost provisioned: yes/);
+        assert.match(followed, /Node Ready: yes/);
+        await diagnoseHealthy(cluster);
+
+        const writes = await apiWrites(cluster);
+        const again = await runCli([
+          'fix',
+          '--kubeconfig',
+          kc,
+          '--host',
+          HOST,
+          '--apply',
+          '--yes',
+          '--backup-dir',
+          join(tmp, `${scenario.name}-${version}-again`),
+        ]);
+        assert.equal(again.code, 0, again.stdout + again.stderr);
+        assert.match(again.stdout, /nothing to fix/);
+        assert.equal(await apiWrites(cluster), writes, 'a second fix changed nothing');
+      } finally {
+        await cluster.close();
+      }
+    });
+  }
+});
+
+describe('causes outside the cluster: the fix stops at the step a person must take', () => {
+  for (const version of ['4.12', '4.19'] as const) {
+    test(`mcs-unreachable on ${version}: the checks pass on the pods and masters and stop at the VIP`, async () => {
+      const cluster = await startSimCluster({ scenario: 'mcs-unreachable', version, speed: SPEED });
+      try {
+        await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+        const r = await runCli([
+          'fix',
+          '--kubeconfig',
+          cluster.kubeconfigPath,
+          '--host',
+          HOST,
+          '--apply',
+          '--yes',
+          '--backup-dir',
+          join(tmp, `unreachable-${version}`),
+          '-o',
+          'json',
+        ]);
+        assert.equal(r.code, 1, r.stdout + r.stderr);
+        const j = JSON.parse(r.stdout) as {
+          status: string;
+          steps: Array<{ id: string; status: string; message: string; hint?: string }>;
+        };
+        assert.equal(j.status, 'failed');
+        assert.deepEqual(
+          j.steps.map((s) => [s.id, s.status]),
+          [
+            ['check:mcs-pods-ready', 'done'],
+            ['check:mcs-answers', 'done'],
+            ['check:endpoint', 'failed'],
+            [`power-cycle:${HOST}`, 'not-run'],
+          ],
+        );
+        const failed = j.steps[2]!;
+        assert.match(
+          failed.message,
+          new RegExp(
+            `${cluster.network.apiVip.replace(/\./g, '\\.')}:\\d+ does not answer \\(ECONNREFUSED\\) while the masters do`,
+          ),
+        );
+        assert.match(failed.hint ?? '', /keepalived/);
+      } finally {
+        await cluster.close();
+      }
+    });
+
+    test(`bmh-stuck on ${version}: stops at the BMC credentials; after the admin corrects them with kubectl, the rerun finishes once Metal3 registers the host`, async () => {
+      const cluster = await startSimCluster({ scenario: 'bmh-stuck', version, speed: SPEED });
+      try {
+        await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+        const kc = cluster.kubeconfigPath;
+        const backupDir = join(tmp, `bmh-stuck-${version}`);
+        const args = [
+          'fix',
+          '--kubeconfig',
+          kc,
+          '--host',
+          HOST,
+          '--apply',
+          '--yes',
+          '--backup-dir',
+          backupDir,
+          '--wait-timeout',
+          '90s',
+        ];
+        const first = await runCli(args);
+        assert.equal(first.code, 1, first.stdout + first.stderr);
+        assert.match(first.stdout, /FAILED: the BMC of worker-0 .* refused the credentials \(HTTP 401\)/);
+        assert.match(
+          first.stdout,
+          /put the right username and password in secret openshift-machine-api\/worker-0-bmc-secret/,
+        );
+        // The administrator puts the right password in the secret with kubectl, as the hint says.
+        const password = cluster.seed.hosts.find((h) => h.name === HOST)!.bmc.password;
+        const manifest = join(tmp, `bmc-secret-${version}.yaml`);
+        const { stdout: yaml } = await run(KUBECTL, [
+          '--kubeconfig',
+          kc,
+          '-n',
+          'openshift-machine-api',
+          'create',
+          'secret',
+          'generic',
+          'worker-0-bmc-secret',
+          '--from-literal=username=admin',
+          `--from-literal=password=${password}`,
+          '--dry-run=client',
+          '-o',
+          'yaml',
+        ]);
+        await writeFile(manifest, yaml, { mode: 0o600 });
+        await run(KUBECTL, ['--kubeconfig', kc, 'replace', '-f', manifest]);
+        const second = await runCli(args, { killAfterMs: 150_000 });
+        assert.equal(second.code, 0, second.stdout + second.stderr);
+        assert.match(second.stdout, /Resuming the bmh-stuck fix/);
+        assertNoLeak(cluster, first.stdout + first.stderr + second.stdout + second.stderr);
+      } finally {
+        await cluster.close();
+      }
+    });
+  }
+});
