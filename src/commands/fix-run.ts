@@ -144,8 +144,14 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
       cause = backup.manifest.cause as CauseId;
       out(`Resuming the ${cause} fix started ${backup.manifest.createdAt} (backups in ${backup.dir}).`);
     } else {
+      // A host that has joined needs no fix of its own (what a probe from here says about its pointer
+      // matters only if it is provisioned again); cluster-wide causes still count.
+      const joined = new Set(report.hosts.filter((h) => h.outcome === 'joined').map((h) => h.host));
       const candidates = report.causes.filter(
-        (c) => c.confidence !== 'possible' && (!flags.host || c.host === flags.host || c.host === null),
+        (c) =>
+          c.confidence !== 'possible' &&
+          (!flags.host || c.host === flags.host || c.host === null) &&
+          (causeArg !== undefined || c.host === null || !joined.has(c.host)),
       );
       const chosen = causeArg
         ? candidates.find((c) => c.id === causeArg)

@@ -5,7 +5,8 @@
 // kubeconfig, exactly as a user would from a shell: `mcs-doctor diagnose` (the whole join
 // pipeline, the root cause, its evidence and the fix), then the same piece by piece: the
 // worker's pointer config from the cluster, `mcs-doctor probe` with it, and `mcs-doctor
-// explain` on the worker's console.
+// explain` on the worker's console. Then it fixes it: the plan, `fix --apply` with a backup,
+// `verify` until the worker's Node is Ready, and `diagnose` once more (healthy).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -88,8 +89,54 @@ async function main(): Promise<number> {
     console.log(
       `(diagnose exited ${diagnoseCode}, probe ${probeCode} and explain ${explainCode}: 1 = the worker cannot fetch its config)`,
     );
-    // The scenario is broken on purpose: anything but "problem found" from all three means mcs-doctor is wrong.
-    return diagnoseCode === 1 && probeCode === 1 && explainCode === 1 ? 0 : 1;
+    console.log('');
+    console.log('Now the fix: first the plan (nothing changes), then --apply with a backup, then verify.');
+    console.log('');
+    const backupDir = join(dir, 'backup');
+    const steps: Array<[string, string[]]> = [
+      ['plan', ['fix', '--host', host, '--kubeconfig', kubeconfig]],
+      [
+        'apply',
+        ['fix', '--host', host, '--apply', '--yes', '--backup-dir', backupDir, '--kubeconfig', kubeconfig],
+      ],
+      [
+        'verify',
+        [
+          'verify',
+          '--host',
+          host,
+          '--watch',
+          '--timeout',
+          '5m',
+          '--interval',
+          '1s',
+          '--approve-csrs',
+          '--kubeconfig',
+          kubeconfig,
+        ],
+      ],
+      ['diagnose', ['diagnose', '--kubeconfig', kubeconfig]],
+    ];
+    const codes: Record<string, number> = {};
+    for (const [name, args] of steps) {
+      console.log(`$ mcs-doctor ${args.join(' ')}`);
+      console.log('');
+      codes[name] = await runCli(args);
+      console.log('');
+    }
+    console.log(
+      `(fix exited ${codes['apply']}, verify ${codes['verify']} and the last diagnose ${codes['diagnose']}: 0 = fixed, joined, healthy; mcs-doctor restore ${backupDir} would undo the fix)`,
+    );
+    // The scenario is broken on purpose: the three must find the problem, the fix must make the worker join.
+    return diagnoseCode === 1 &&
+      probeCode === 1 &&
+      explainCode === 1 &&
+      codes['plan'] === 0 &&
+      codes['apply'] === 0 &&
+      codes['verify'] === 0 &&
+      codes['diagnose'] === 0
+      ? 0
+      : 1;
   } finally {
     await cluster.close();
     rmSync(dir, { recursive: true, force: true });

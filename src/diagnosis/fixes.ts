@@ -7,7 +7,6 @@ export interface FixContext {
   host: string | null;
   namespace: string;
   version: string | null;
-  machine?: string;
   bmcManager?: string;
   userDataSecret?: string;
   mcsPods?: string[];
@@ -17,14 +16,13 @@ const MCO = 'openshift-machine-config-operator';
 
 function reprovision(ctx: FixContext): string[] {
   if (!ctx.host) return [];
-  return ctx.machine
-    ? [
-        `# re-provision ${ctx.host} so its config drive is rewritten (a power cycle keeps the old pointer):`,
-        `oc -n ${ctx.namespace} delete machine ${ctx.machine}   # its MachineSet creates a new one on a free host`,
-      ]
-    : [
-        `# re-provision ${ctx.host}: deprovision and provision the BareMetalHost again so its config drive is rewritten`,
-      ];
+  const bmh = `oc -n ${ctx.namespace} patch bmh ${ctx.host} --type merge -p`;
+  return [
+    `# re-provision ${ctx.host} so its config drive is rewritten (a power cycle keeps the old pointer):`,
+    `oc -n ${ctx.namespace} get bmh ${ctx.host} -o jsonpath='{.spec.customDeploy}'   # keep it (or .spec.image)`,
+    `${bmh} '{"spec":{"image":null,"customDeploy":null}}'   # Metal3 deprovisions it; wait for state available`,
+    `${bmh} '{"spec":{"customDeploy":<the value kept>}}'   # Metal3 provisions it again`,
+  ];
 }
 
 export function fixFor(cause: CauseId, ctx: FixContext): Fix {
@@ -80,7 +78,7 @@ export function fixFor(cause: CauseId, ctx: FixContext): Fix {
             ? `curl -k -u USER:PASSWORD -X PATCH -H 'Content-Type: application/json' https://<bmc>${ctx.bmcManager} -d '{"DateTime": "'$(date -u +%Y-%m-%dT%H:%M:%S+00:00)'"}'`
             : '# set the host clock in its BMC (Redfish: PATCH /redfish/v1/Managers/<id> {"DateTime": ...}) or its firmware setup',
           ctx.host
-            ? `oc -n ${ctx.namespace} annotate bmh ${ctx.host} reboot.metal3.io/mcs-doctor=''   # power-cycle so Ignition runs again`
+            ? `oc -n ${ctx.namespace} annotate bmh ${ctx.host} 'reboot.metal3.io={"mode":"hard"}'   # power-cycle so Ignition runs again`
             : '# then power-cycle the host',
         ],
         notes: [

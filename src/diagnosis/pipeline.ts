@@ -192,7 +192,6 @@ export function diagnoseHost(facts: Facts, host: HostFacts): HostDiagnosis {
       host: host.name,
       namespace: host.namespace,
       version: facts.cluster.version,
-      machine: host.machine?.metadata.name,
       bmcManager: tls?.clock.bmc?.ok ? tls.clock.bmc.manager : undefined,
       userDataSecret: pointerRef,
     }),

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -201,10 +201,24 @@ describe('restore after a finished fix', () => {
     }
   });
 
-  test('restore refuses a directory that is not a backup, and a backup of another cluster', async () => {
+  test('bad input: a directory that is not a backup, a damaged manifest, an unknown cause, a bad duration', async () => {
     const r = await runCli(['restore', tmp, '--yes']);
     assert.equal(r.code, 2);
     assert.match(r.stderr, /is not an mcs-doctor backup \(no manifest\.json\)/);
+    const damaged = join(tmp, 'damaged');
+    await mkdir(damaged, { recursive: true });
+    await writeFile(join(damaged, 'manifest.json'), '{"schemaVersion": 1, "objects": [');
+    const d = await runCli(['restore', damaged, '--yes']);
+    assert.equal(d.code, 2);
+    assert.match(d.stderr, /manifest\.json is not valid JSON/);
+    assert.doesNotMatch(d.stderr, /\n\s+at /, 'no stack trace');
+    const cause = await runCli(['fix', 'mcs-cert-broken']);
+    assert.equal(cause.code, 2);
+    assert.match(cause.stderr, /"mcs-cert-broken" is not a root-cause id/);
+    assert.match(cause.stderr, /use one of: mcs-cert-expired, /);
+    const duration = await runCli(['fix', '--wait-timeout', 'soon']);
+    assert.equal(duration.code, 2);
+    assert.match(duration.stderr, /--wait-timeout "soon" is not a duration/);
   });
 });
 
@@ -235,7 +249,18 @@ describe('permissions', () => {
       assert.match(r.stderr, /patch baremetalhosts\.metal3\.io in namespace openshift-machine-api/);
       assert.deepEqual(snapshot(cluster), before);
       assert.deepEqual(cluster.api.stats().byVerb['PUT'] ?? 0, writes['PUT'] ?? 0);
-      await assert.rejects(() => import('node:fs/promises').then((fs) => fs.stat(backupDir)), /ENOENT/);
+      await assert.rejects(() => stat(backupDir), /ENOENT/);
+      const unconfirmed = await runCli([
+        'fix',
+        '--kubeconfig',
+        cluster.kubeconfigPath,
+        '--host',
+        HOST,
+        '--apply',
+      ]);
+      assert.equal(unconfirmed.code, 2, unconfirmed.stdout + unconfirmed.stderr);
+      assert.match(unconfirmed.stderr, /--apply needs confirmation and stdin is not a terminal/);
+      assert.deepEqual(snapshot(cluster), before);
 
       const kc = cluster.kubeconfigPath;
       const canI = (context: string) =>

@@ -247,7 +247,7 @@ describe('causes outside the cluster: the fix stops at the step a person must ta
           'yaml',
         ]);
         await writeFile(manifest, yaml, { mode: 0o600 });
-        await run(KUBECTL, ['--kubeconfig', kc, 'replace', '-f', manifest]);
+        await run(KUBECTL, ['--kubeconfig', kc, 'replace', '--validate=false', '-f', manifest]);
         const second = await runCli(args, { killAfterMs: 150_000 });
         assert.equal(second.code, 0, second.stdout + second.stderr);
         assert.match(second.stdout, /Resuming the bmh-stuck fix/);

@@ -1,3 +1,4 @@
+import { isJoined } from '../facts/index.js';
 import type { Finding } from '../../diagnosis/model.js';
 import { finding, type Check } from '../types.js';
 
@@ -46,10 +47,12 @@ export const mcsLogs: Check = {
       const last = list[list.length - 1]!;
       const host = facts.hosts.find((h) => h.ips.includes(ip));
       const rejected = /bad certificate|unknown certificate authority|expired certificate/.test(last.error);
+      // A worker that fetched its config after rejecting the certificate has got past it (a fix).
+      const fetchedSince = mcs.fetches.some((f) => f.ip === ip) && (host ? isJoined(host) : false);
       out.push(
         finding(
-          rejected ? 'fail' : 'warn',
-          `${list.length} TLS handshake error(s) from ${ip}${host ? ` (${host.name})` : ''}: ${last.error}`,
+          fetchedSince ? 'pass' : rejected ? 'fail' : 'warn',
+          `${list.length} TLS handshake error(s) from ${ip}${host ? ` (${host.name})` : ''}: ${last.error}${fetchedSince ? '; it has fetched its config and joined since' : ''}`,
           {
             host: host?.name,
             evidence: [

@@ -65,7 +65,9 @@ const field = (fields: ProtoField[], no: number) => fields.find((f) => f.no === 
  * kubectl sends SelfSubjectAccessReviews as protobuf (`k8s\0` + runtime.Unknown{raw}); only the
  * resource attributes are read (authorization/v1 generated.proto field numbers).
  */
-function reviewFromProtobuf(body: Buffer): { spec: { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: unknown } } {
+function reviewFromProtobuf(body: Buffer): {
+  spec: { resourceAttributes?: ResourceAttributes; nonResourceAttributes?: unknown };
+} {
   if (body.subarray(0, 4).toString('latin1') !== 'k8s\0') throw new Error('no k8s protobuf magic');
   const raw = field(protoFields(body.subarray(4)), 2);
   if (!raw) throw new Error('no raw object');
