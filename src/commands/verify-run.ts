@@ -85,7 +85,15 @@ async function look(
     state: done ? 'done' : failed ? 'failed' : 'waiting',
     detail,
   });
-  const pendingOf = (kind: 'client' | 'serving') => round.refused.filter((v) => v.kind === kind);
+  const csrDetail = (kind: 'client' | 'serving', granted: boolean): string => {
+    if (granted) return 'approved';
+    const approvable = round.approvable.find((v) => v.kind === kind);
+    if (approvable)
+      return `pending: ${approvable.name} passes the identity checks (--approve-csrs approves it)`;
+    return round.refused.some((v) => v.kind === kind)
+      ? 'pending (refused by the identity checks)'
+      : 'none yet';
+  };
   const stages = [
     stage(
       'provisioned',
@@ -106,21 +114,13 @@ async function look(
       'client-csr',
       'kubelet client CSR approved',
       round.granted.client || !!round.node,
-      round.granted.client || round.node
-        ? 'approved'
-        : pendingOf('client').length
-          ? 'pending (refused by the identity checks)'
-          : 'none yet',
+      csrDetail('client', round.granted.client || !!round.node),
     ),
     stage(
       'serving-csr',
       'kubelet serving CSR approved',
       round.granted.serving,
-      round.granted.serving
-        ? 'approved'
-        : pendingOf('serving').length
-          ? 'pending (refused by the identity checks)'
-          : 'none yet',
+      csrDetail('serving', round.granted.serving),
     ),
     stage('node-ready', 'Node Ready', node.ready, node.detail),
   ];
@@ -173,24 +173,34 @@ export async function runVerify(flags: VerifyFlags): Promise<number> {
       last = l;
       const now = new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
       if (tty) {
+        // The refusals are part of the block, so the redraw moves up exactly what was drawn.
         if (drawn) out(`\u001b[${drawn}A\u001b[J`);
-        const text = `${flags.host} at ${now}\n${drawStages(l)}`;
+        const refusals = l.refused.map((r) => `  not approved: ${r}\n`).join('');
+        const width = Math.max(40, (process.stdout.columns ?? 120) - 1);
+        // Lines cut to the terminal width: a wrapped line would throw the redraw off.
+        const text = `${flags.host} at ${now}\n${drawStages(l)}${refusals}`
+          .split('\n')
+          .map((line) => line.slice(0, width))
+          .join('\n');
         out(text);
         drawn = text.split('\n').length - 1;
         for (const a of l.approved) process.stderr.write(`approved ${a}\n`);
-      } else if (flags.watch) {
-        for (const s of l.stages) {
-          const key = `${s.state}|${s.detail}`;
-          if (seen.get(s.id) !== key)
-            out(`${now} ${flags.host} ${s.title}: ${s.state === 'done' ? 'yes' : s.state}, ${s.detail}\n`);
-          seen.set(s.id, key);
+      } else {
+        if (flags.watch) {
+          for (const s of l.stages) {
+            const key = `${s.state}|${s.detail}`;
+            if (seen.get(s.id) !== key) {
+              out(`${now} ${flags.host} ${s.title}: ${s.state === 'done' ? 'yes' : s.state}, ${s.detail}\n`);
+            }
+            seen.set(s.id, key);
+          }
+          for (const a of l.approved) out(`${now} ${flags.host} approved CSR ${a}\n`);
         }
-        for (const a of l.approved) out(`${now} ${flags.host} approved CSR ${a}\n`);
-      }
-      for (const r of l.refused) {
-        if (reported.has(r)) continue;
-        reported.add(r);
-        (tty ? process.stderr : process.stdout).write(`${tty ? '' : `${now} `}not approved: ${r}\n`);
+        for (const r of l.refused) {
+          if (reported.has(r)) continue;
+          reported.add(r);
+          out(`${flags.watch ? `${now} ` : ''}not approved: ${r}\n`);
+        }
       }
       if (l.ready || !flags.watch || stopping || Date.now() >= deadline) break;
       await new Promise((r) => setTimeout(r, Math.min(intervalMs, Math.max(0, deadline - Date.now()))));

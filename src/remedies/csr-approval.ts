@@ -19,6 +19,8 @@ export const APPROVAL_REASON = 'MCSDoctorApproved';
 export interface ApprovalRound {
   expected: ExpectedNode;
   approved: CsrVerdict[];
+  /** Pending CSRs that pass the checks, left alone because approving was not asked for. */
+  approvable: CsrVerdict[];
   refused: CsrVerdict[];
   /** Approved or issued CSRs of this host, by kind, seen in this round. */
   granted: { client: boolean; serving: boolean };
@@ -61,6 +63,7 @@ export async function approvalRound(
   const round: ApprovalRound = {
     expected,
     approved: [],
+    approvable: [],
     refused: [],
     granted: { client: false, serving: false },
     node,
@@ -88,24 +91,26 @@ export async function approvalRound(
       round.refused.push(verdict);
       continue;
     }
-    if (approve) {
-      try {
-        await api.approveCsr(
-          RESOURCES.csrs,
-          csr,
-          APPROVAL_REASON,
-          `Approved by mcs-doctor: requester, CN and SANs match BareMetalHost ${namespace}/${host}`,
-        );
-      } catch (err) {
-        // The machine-approver may approve the same CSR at the same moment: then it is granted, not ours.
-        if (!(err instanceof ApiError) || err.status !== 409) throw err;
-        const now = await api.get({ ref: RESOURCES.csrs, name: csr.metadata.name });
-        if (now && !isPendingCsr(now)) round.granted[verdict.kind] = true;
-        continue;
-      }
-      round.approved.push(verdict);
-      round.granted[verdict.kind] = true;
+    if (!approve) {
+      round.approvable.push(verdict);
+      continue;
     }
+    try {
+      await api.approveCsr(
+        RESOURCES.csrs,
+        csr,
+        APPROVAL_REASON,
+        `Approved by mcs-doctor: requester, CN and SANs match BareMetalHost ${namespace}/${host}`,
+      );
+    } catch (err) {
+      // The machine-approver may approve the same CSR at the same moment: then it is granted, not ours.
+      if (!(err instanceof ApiError) || err.status !== 409) throw err;
+      const now = await api.get({ ref: RESOURCES.csrs, name: csr.metadata.name });
+      if (now && !isPendingCsr(now)) round.granted[verdict.kind] = true;
+      continue;
+    }
+    round.approved.push(verdict);
+    round.granted[verdict.kind] = true;
   }
   return round;
 }

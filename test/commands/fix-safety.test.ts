@@ -308,6 +308,41 @@ describe('rogue CSRs', () => {
       const file = join(tmp, 'rogue.json');
       await writeFile(file, JSON.stringify(rogue));
       await run(KUBECTL, ['--kubeconfig', kc, 'create', '--validate=false', '-f', file]);
+      // Before the fix, on a terminal: the stages redrawn in place, then the timeout with where it stopped.
+      // Not spawnSync: the simulated cluster runs in this process and must keep answering.
+      const tty = await new Promise<{ stdout: string }>((resolve, reject) => {
+        const child = spawn(
+          'script',
+          [
+            '-qec',
+            `stty cols 200; ${process.execPath} ${CLI_PATH} verify --kubeconfig ${kc} --host ${HOST} --watch --timeout 4s --interval 1s; echo "exit=$?"`,
+            '/dev/null',
+          ],
+          { env: { ...process.env, TERM: 'xterm' }, stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let stdout = '';
+        child.stdout.on('data', (b: Buffer) => (stdout += b.toString('utf8')));
+        const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+        child.on('error', reject);
+        child.on('close', () => {
+          clearTimeout(timer);
+          resolve({ stdout });
+        });
+      });
+      assert.match(tty.stdout, /\[x\] BareMetalHost provisioned/);
+      assert.match(
+        tty.stdout,
+        /\[ \] kubelet client CSR approved\s+pending: csr-\S+ passes the identity checks \(--approve-csrs approves it\)/,
+      );
+      assert.match(tty.stdout, /not approved: rogue-worker-0/);
+      assert.ok(
+        tty.stdout.includes('\u001b[7A\u001b[J'),
+        'the stage block (and the refusal) is redrawn in place',
+      );
+      assert.match(tty.stdout, /worker-0 is not Ready after 4s: it stopped at "kubelet client CSR approved"/);
+      assert.match(tty.stdout, /Next diagnosis: csr-pending/);
+      assert.match(tty.stdout, /exit=1/);
+
       const fix = await runCli(
         ['fix', '--kubeconfig', kc, '--host', HOST, '--apply', '--yes', '--backup-dir', join(tmp, 'rogue')],
         {
