@@ -54,6 +54,11 @@ export interface PlanOptions {
   startedAt: () => string;
 }
 
+function servingSecretSound(facts: Facts): boolean {
+  const sc = facts.servingCert;
+  return sc.present && sc.chain.length > 0 && !sc.certProblem && sc.keyState === 'matches';
+}
+
 function rotatorRuns(facts: Facts): boolean {
   const v = facts.cluster.version;
   const machineSets = facts.snapshot.machineSets;
@@ -85,28 +90,7 @@ function userDataSteps(facts: Facts, hosts: HostFacts[], supply: CaSupplier): Fi
   return steps;
 }
 
-function regenerateSteps(
-  facts: Facts,
-  hosts: HostFacts[],
-  opts: PlanOptions,
-  decisions: Record<string, string[]>,
-): FixStep[] {
-  const reprovision = decisions['reprovision'] ?? provisionedHosts(hosts).map((h) => h.name);
-  decisions['reprovision'] = reprovision;
-  const byName = new Map(facts.hosts.map((h) => [h.name, h]));
-  return [
-    signingCaStep(),
-    caBundleStep(),
-    servingCertStep(facts, opts.expiryWarningDays * 86_400_000),
-    mcsServingStep(facts),
-    ...userDataSteps(facts, hosts, signingCaPem),
-    ...reprovision.flatMap((n) => {
-      const h = byName.get(n);
-      return h ? [reprovisionStep(h, opts.startedAt)] : [];
-    }),
-  ];
-}
-
+/** Hosts provisioned with the old pointer, chosen once (kept in the manifest), re-provisioned one by one. */
 function reprovisionSteps(
   facts: Facts,
   hosts: HostFacts[],
@@ -120,6 +104,49 @@ function reprovisionSteps(
     const h = byName.get(n);
     return h ? [reprovisionStep(h, opts.startedAt)] : [];
   });
+}
+
+function regenerateSteps(
+  facts: Facts,
+  hosts: HostFacts[],
+  opts: PlanOptions,
+  decisions: Record<string, string[]>,
+): FixStep[] {
+  return [
+    signingCaStep(),
+    caBundleStep(),
+    servingCertStep(facts, opts.expiryWarningDays * 86_400_000),
+    mcsServingStep(facts),
+    ...userDataSteps(facts, hosts, signingCaPem),
+    ...reprovisionSteps(facts, hosts, opts, decisions),
+  ];
+}
+
+function regeneratePlan(
+  facts: Facts,
+  hosts: HostFacts[],
+  opts: PlanOptions,
+  decisions: Record<string, string[]>,
+): Pick<FixPlan, 'strategy' | 'notes' | 'summary' | 'steps'> {
+  const version = facts.cluster.version ?? 'unknown';
+  const notes = [
+    versionAtLeast(version, '4.19')
+      ? 'This cluster (4.19+) reloads the serving certificate: no MCS restart.'
+      : `Before 4.19 the MCS reads its certificate only at start: its pods are restarted. Deleting ${MCS_TLS_SECRET} "to let it be recreated" is refused on this version: nothing recreates it.`,
+    'A new CA means every pointer config must trust it: the user-data secrets are updated and hosts provisioned with the old pointer are re-provisioned (their config drive is written again).',
+  ];
+  if (facts.cluster.platform === 'BareMetal') {
+    notes.push(
+      'On BareMetal kube-system/root-ca is updated too, as oc does; oc warns that nodes then roll out a new rendered config.',
+    );
+  }
+  return {
+    strategy: 'regenerate',
+    notes,
+    summary:
+      'Regenerate the MCS serving certificate, as oc adm ocp-certificates regenerate-machine-config-server-serving-cert does',
+    steps: regenerateSteps(facts, hosts, opts, decisions),
+  };
 }
 
 export function planFix(facts: Facts, opts: PlanOptions): FixPlan {
@@ -155,33 +182,30 @@ export function planFix(facts: Facts, opts: PlanOptions): FixPlan {
     };
   }
   switch (cause) {
+    case 'mcs-not-running':
+      if (servingSecretSound(facts)) {
+        // The secret is fine: regenerating would change every pointer for nothing. Say what is wrong instead.
+        return {
+          ...base,
+          strategy: 'checks',
+          notes: [
+            `Secret ${MCS_TLS_SECRET} holds a certificate and a matching key: the pods fail for another reason (their events and logs say which).`,
+          ],
+          summary: 'Check the MCS pods; the secret is sound, so nothing is regenerated',
+          steps: [mcsPodsReadyStep()],
+        };
+      }
+      // The secret is missing or broken, and before 4.19 nothing recreates it.
+      return {
+        ...base,
+        ...regeneratePlan(facts, hosts, opts, decisions),
+        summary: `Recreate ${MCS_TLS_SECRET} (nothing recreates it before 4.19) so the MCS pods can start`,
+      };
     case 'mcs-cert-expired':
     case 'mcs-cert-expiring':
     case 'mcs-cert-corrupt':
     case 'mcs-san-mismatch':
-    case 'mcs-not-running': {
-      const notes = [
-        versionAtLeast(version, '4.19')
-          ? 'This cluster (4.19+) reloads the serving certificate: no MCS restart.'
-          : `Before 4.19 the MCS reads its certificate only at start: its pods are restarted. Deleting ${MCS_TLS_SECRET} "to let it be recreated" is refused on this version: nothing recreates it.`,
-        'A new CA means every pointer config must trust it: the user-data secrets are updated and hosts provisioned with the old pointer are re-provisioned (their config drive is written again).',
-      ];
-      if (facts.cluster.platform === 'BareMetal') {
-        notes.push(
-          'On BareMetal kube-system/root-ca is updated too, as oc does; oc warns that nodes then roll out a new rendered config.',
-        );
-      }
-      return {
-        ...base,
-        strategy,
-        notes,
-        summary:
-          cause === 'mcs-not-running'
-            ? `Recreate ${MCS_TLS_SECRET} (nothing recreates it before 4.19) so the MCS pods can start`
-            : 'Regenerate the MCS serving certificate, as oc adm ocp-certificates regenerate-machine-config-server-serving-cert does',
-        steps: regenerateSteps(facts, hosts, opts, decisions),
-      };
-    }
+      return { ...base, ...regeneratePlan(facts, hosts, opts, decisions) };
     case 'mcs-ca-mismatch':
       return {
         ...base,

@@ -5,22 +5,17 @@
  * CSR created with kubectl is never approved, and the output says why.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { startSimCluster, type SimCluster } from '../../src/sim/cluster.js';
 import { waitForHostOutcome } from '../../src/sim/settle.js';
 import { createCsrPem } from '../../src/sim/controllers/host/csr-request.js';
 import type { KubeObject } from '../../src/sim/kube/types.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
-
-const SPEED = 300;
-const HOST = 'worker-0';
-const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
-const run = promisify(execFile);
+import { fixApply, HOST, kubectl, SPEED, verifyReady } from '../helpers/fix.js';
 
 let tmp: string;
 before(async () => {
@@ -110,42 +105,11 @@ describe('SIGKILL at each step of the mcs-cert-expired fix (4.12, 9 steps)', () 
           }
         }
         if (step % 2 === 1) {
-          const rerun = await runCli(
-            [
-              'fix',
-              '--kubeconfig',
-              cluster.kubeconfigPath,
-              '--host',
-              HOST,
-              '--apply',
-              '--yes',
-              '--backup-dir',
-              backupDir,
-              '--wait-timeout',
-              '90s',
-            ],
-            { killAfterMs: 150_000 },
-          );
+          const rerun = await fixApply(cluster.kubeconfigPath, backupDir);
           assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
           assert.match(rerun.stdout, /Resuming the mcs-cert-expired fix/);
           assert.match(rerun.stdout, /Fix applied/);
-          const verify = await runCli(
-            [
-              'verify',
-              '--kubeconfig',
-              cluster.kubeconfigPath,
-              '--host',
-              HOST,
-              '--watch',
-              '--timeout',
-              '90s',
-              '--interval',
-              '1s',
-              '--approve-csrs',
-            ],
-            { killAfterMs: 150_000 },
-          );
-          assert.equal(verify.code, 0, verify.stdout + verify.stderr);
+          await verifyReady(cluster.kubeconfigPath);
         } else {
           const restore = await runCli([
             'restore',
@@ -172,20 +136,7 @@ describe('restore after a finished fix', () => {
       await waitForHostOutcome(cluster.ctx, HOST, 60_000);
       const original = snapshot(cluster);
       const backupDir = join(tmp, 'ca-mismatch-restore');
-      const fix = await runCli(
-        [
-          'fix',
-          '--kubeconfig',
-          cluster.kubeconfigPath,
-          '--host',
-          HOST,
-          '--apply',
-          '--yes',
-          '--backup-dir',
-          backupDir,
-        ],
-        { killAfterMs: 150_000 },
-      );
+      const fix = await fixApply(cluster.kubeconfigPath, backupDir);
       assert.equal(fix.code, 0, fix.stdout + fix.stderr);
       assert.notDeepEqual(
         snapshot(cluster).get('secrets/openshift-machine-api/worker-user-data'),
@@ -264,7 +215,7 @@ describe('permissions', () => {
 
       const kc = cluster.kubeconfigPath;
       const canI = (context: string) =>
-        run(KUBECTL, [
+        kubectl([
           '--kubeconfig',
           kc,
           '--context',
@@ -307,7 +258,7 @@ describe('rogue CSRs', () => {
       };
       const file = join(tmp, 'rogue.json');
       await writeFile(file, JSON.stringify(rogue));
-      await run(KUBECTL, ['--kubeconfig', kc, 'create', '--validate=false', '-f', file]);
+      await kubectl(['--kubeconfig', kc, 'create', '--validate=false', '-f', file]);
       // Before the fix, on a terminal: the stages redrawn in place, then the timeout with where it stopped.
       // Not spawnSync: the simulated cluster runs in this process and must keep answering.
       const tty = await new Promise<{ stdout: string }>((resolve, reject) => {
@@ -354,7 +305,7 @@ describe('rogue CSRs', () => {
         fix.stdout,
         /not approved: rogue-worker-0 \(client, system:node:worker-0, from system:admin\): requested by system:admin, not the node-bootstrapper/,
       );
-      const { stdout } = await run(KUBECTL, [
+      const { stdout } = await kubectl([
         '--kubeconfig',
         kc,
         'get',

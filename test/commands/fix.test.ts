@@ -6,22 +6,16 @@
  * cluster's reach stop at the step a person must take, and go on after it.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { startSimCluster, type SimCluster } from '../../src/sim/cluster.js';
 import { listScenarios } from '../../src/sim/scenarios/index.js';
 import { waitForHostOutcome } from '../../src/sim/settle.js';
 import type { DiagnoseReport } from '../../src/diagnosis/model.js';
 import { runCli } from '../helpers/cli.js';
-
-const SPEED = 300;
-const HOST = 'worker-0';
-const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
-const run = promisify(execFile);
+import { fixApply, HOST, kubectl, SPEED, verifyReady } from '../helpers/fix.js';
 
 let tmp: string;
 before(async () => {
@@ -59,28 +53,6 @@ async function diagnoseHealthy(cluster: SimCluster): Promise<void> {
   assert.equal(r.code, 0);
 }
 
-async function verifyReady(cluster: SimCluster): Promise<string> {
-  const r = await runCli(
-    [
-      'verify',
-      '--kubeconfig',
-      cluster.kubeconfigPath,
-      '--host',
-      HOST,
-      '--watch',
-      '--timeout',
-      '90s',
-      '--interval',
-      '1s',
-      '--approve-csrs',
-    ],
-    { killAfterMs: 150_000 },
-  );
-  assert.equal(r.code, 0, r.stdout + r.stderr);
-  assert.match(r.stdout, new RegExp(`${HOST} joined: its Node is Ready`));
-  return r.stdout;
-}
-
 const SELF_HEALING = new Set(['mcs-unreachable', 'bmh-stuck']);
 
 const cases = listScenarios().flatMap((s) =>
@@ -107,44 +79,37 @@ describe('fix --apply, verify, diagnose: every failure scenario on 4.12 and 4.19
         assert.match(plan.stdout, /This is a plan: nothing was changed/);
 
         const backupDir = join(tmp, `${scenario.name}-${version}`);
-        const fix = await runCli(
-          [
-            'fix',
-            '--kubeconfig',
-            kc,
-            '--host',
-            HOST,
-            '--apply',
-            '--yes',
-            '--backup-dir',
-            backupDir,
-            '--wait-timeout',
-            '90s',
-          ],
-          { killAfterMs: 150_000 },
-        );
+        const clock = scenario.expectedCause === 'worker-clock-skew';
+        const fix = await fixApply(kc, backupDir, clock ? ['--ntp-server', 'ntp1.example.test'] : []);
         assert.equal(fix.code, 0, fix.stdout + fix.stderr);
         assert.match(fix.stdout, /Fix applied/);
         assertNoLeak(cluster, fix.stdout + fix.stderr);
         await assertPrivate(backupDir);
+        if (clock) {
+          // The chrony MachineConfig for joined nodes, with the user's own server and no other.
+          const { stdout } = await kubectl([
+            '--kubeconfig',
+            kc,
+            'get',
+            'machineconfig',
+            '99-worker-mcs-doctor-chrony',
+            '-o',
+            'jsonpath={.spec.config.storage.files[0].contents.source}',
+          ]);
+          const conf = Buffer.from(stdout.replace(/^data:[^,]*,/, ''), 'base64').toString('utf8');
+          assert.deepEqual(
+            conf.split('\n').filter((l) => l.startsWith('server ')),
+            ['server ntp1.example.test iburst'],
+          );
+        }
 
-        const followed = await verifyReady(cluster);
+        const followed = await verifyReady(cluster.kubeconfigPath);
         assert.match(followed, /BareMetalHost provisioned: yes/);
         assert.match(followed, /Node Ready: yes/);
         await diagnoseHealthy(cluster);
 
         const writes = await apiWrites(cluster);
-        const again = await runCli([
-          'fix',
-          '--kubeconfig',
-          kc,
-          '--host',
-          HOST,
-          '--apply',
-          '--yes',
-          '--backup-dir',
-          join(tmp, `${scenario.name}-${version}-again`),
-        ]);
+        const again = await fixApply(kc, join(tmp, `${scenario.name}-${version}-again`));
         assert.equal(again.code, 0, again.stdout + again.stderr);
         assert.match(again.stdout, /nothing to fix/);
         assert.equal(await apiWrites(cluster), writes, 'a second fix changed nothing');
@@ -161,19 +126,7 @@ describe('causes outside the cluster: the fix stops at the step a person must ta
       const cluster = await startSimCluster({ scenario: 'mcs-unreachable', version, speed: SPEED });
       try {
         await waitForHostOutcome(cluster.ctx, HOST, 60_000);
-        const r = await runCli([
-          'fix',
-          '--kubeconfig',
-          cluster.kubeconfigPath,
-          '--host',
-          HOST,
-          '--apply',
-          '--yes',
-          '--backup-dir',
-          join(tmp, `unreachable-${version}`),
-          '-o',
-          'json',
-        ]);
+        const r = await fixApply(cluster.kubeconfigPath, join(tmp, `unreachable-${version}`), ['-o', 'json']);
         assert.equal(r.code, 1, r.stdout + r.stderr);
         const j = JSON.parse(r.stdout) as {
           status: string;
@@ -208,20 +161,7 @@ describe('causes outside the cluster: the fix stops at the step a person must ta
         await waitForHostOutcome(cluster.ctx, HOST, 60_000);
         const kc = cluster.kubeconfigPath;
         const backupDir = join(tmp, `bmh-stuck-${version}`);
-        const args = [
-          'fix',
-          '--kubeconfig',
-          kc,
-          '--host',
-          HOST,
-          '--apply',
-          '--yes',
-          '--backup-dir',
-          backupDir,
-          '--wait-timeout',
-          '90s',
-        ];
-        const first = await runCli(args);
+        const first = await fixApply(kc, backupDir);
         assert.equal(first.code, 1, first.stdout + first.stderr);
         assert.match(first.stdout, /FAILED: the BMC of worker-0 .* refused the credentials \(HTTP 401\)/);
         assert.match(
@@ -231,7 +171,7 @@ describe('causes outside the cluster: the fix stops at the step a person must ta
         // The administrator puts the right password in the secret with kubectl, as the hint says.
         const password = cluster.seed.hosts.find((h) => h.name === HOST)!.bmc.password;
         const manifest = join(tmp, `bmc-secret-${version}.yaml`);
-        const { stdout: yaml } = await run(KUBECTL, [
+        const { stdout: yaml } = await kubectl([
           '--kubeconfig',
           kc,
           '-n',
@@ -247,8 +187,8 @@ describe('causes outside the cluster: the fix stops at the step a person must ta
           'yaml',
         ]);
         await writeFile(manifest, yaml, { mode: 0o600 });
-        await run(KUBECTL, ['--kubeconfig', kc, 'replace', '--validate=false', '-f', manifest]);
-        const second = await runCli(args, { killAfterMs: 150_000 });
+        await kubectl(['--kubeconfig', kc, 'replace', '--validate=false', '-f', manifest]);
+        const second = await fixApply(kc, backupDir);
         assert.equal(second.code, 0, second.stdout + second.stderr);
         assert.match(second.stdout, /Resuming the bmh-stuck fix/);
         assertNoLeak(cluster, first.stdout + first.stderr + second.stdout + second.stderr);
@@ -257,4 +197,44 @@ describe('causes outside the cluster: the fix stops at the step a person must ta
       }
     });
   }
+});
+
+describe('--strategy delete-secret: the runbook shortcut where it is safe, refused where it is not', () => {
+  test('4.12: refused with the reason, nothing changed', async () => {
+    const cluster = await startSimCluster({ scenario: 'mcs-cert-expired', version: '4.12', speed: SPEED });
+    try {
+      await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+      const writes = await apiWrites(cluster);
+      const r = await fixApply(cluster.kubeconfigPath, join(tmp, 'delete-412'), [
+        '--strategy',
+        'delete-secret',
+      ]);
+      assert.equal(r.code, 2, r.stdout + r.stderr);
+      assert.match(
+        r.stderr,
+        /refusing to delete secret openshift-machine-config-operator\/machine-config-server-tls on 4\.12\.\d+: before 4\.19 nothing recreates it/,
+      );
+      assert.match(r.stderr, /use the default strategy \(regenerate\)/);
+      assert.equal(await apiWrites(cluster), writes);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  test('4.19 with MachineSets (mcs-cert-corrupt): the rotator recreates the secret and the host joins', async () => {
+    const cluster = await startSimCluster({ scenario: 'mcs-cert-corrupt', version: '4.19', speed: SPEED });
+    try {
+      await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+      const r = await fixApply(cluster.kubeconfigPath, join(tmp, 'delete-419'), [
+        '--strategy',
+        'delete-secret',
+      ]);
+      assert.equal(r.code, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /machine-config-server-tls recreated: valid until/);
+      await verifyReady(cluster.kubeconfigPath);
+      await diagnoseHealthy(cluster);
+    } finally {
+      await cluster.close();
+    }
+  });
 });

@@ -44,6 +44,15 @@ function ready(pod: KubeObject): boolean {
   return (conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 }
 
+/** ` (CrashLoopBackOff: ...)`: why the pod's container is not running, as kubectl shows it. */
+function waiting(pod: KubeObject): string {
+  const statuses = (
+    (pod['status'] ?? {}) as { containerStatuses?: Array<{ state?: { waiting?: { reason?: string } } }> }
+  ).containerStatuses;
+  const reason = statuses?.find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
+  return reason ? ` (${reason})` : '';
+}
+
 export function mcsPodsReadyStep(): FixStep {
   return readOnly({
     id: 'check:mcs-pods-ready',
@@ -52,11 +61,11 @@ export function mcsPodsReadyStep(): FixStep {
     access: [{ verb: 'list', ref: RESOURCES.pods, namespace: MCO_NAMESPACE }],
     async check(ctx) {
       const pods = await ctx.api.list(RESOURCES.pods, MCO_NAMESPACE, SELECTOR);
-      const notReady = pods.filter((p) => !ready(p)).map((p) => p.metadata.name);
+      const notReady = pods.filter((p) => !ready(p)).map((p) => `${p.metadata.name}${waiting(p)}`);
       if (pods.length === 0 || notReady.length) {
         throw new StepFailed(
           pods.length === 0 ? 'no machine-config-server pods exist' : `not Ready: ${notReady.join(', ')}`,
-          'this is mcs-not-running: run mcs-doctor fix mcs-not-running',
+          `oc -n ${MCO_NAMESPACE} describe pod -l ${SELECTOR} (events: FailedMount, image pulls); oc -n ${MCO_NAMESPACE} logs -l ${SELECTOR} --previous (why the server exits); fix that, then rerun`,
         );
       }
       return `${pods.length} MCS pods Ready`;
