@@ -120,6 +120,15 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
           hint: 'give a new directory, or the kubeconfig of that cluster',
         });
       }
+      if (m.restoredAt) {
+        throw new InputError(
+          `the fix in ${flags.backupDir} was undone by restore on ${m.restoredAt}: it cannot be resumed`,
+          {
+            where: '--backup-dir',
+            hint: 'give a new --backup-dir to fix again from the restored state',
+          },
+        );
+      }
       if (causeArg && causeArg !== m.cause) {
         throw new InputError(`${flags.backupDir} holds a fix for ${m.cause}, not ${causeArg}`, {
           where: '--backup-dir',
@@ -374,6 +383,7 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
       }
     }
     const outcomes = await restoreBackup(new KubeApi(source), backup, out);
+    await backup.markRestored();
     const failed = outcomes.filter((o) => o.action === 'failed');
     if (
       outcomes.some((o) =>

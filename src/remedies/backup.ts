@@ -69,6 +69,8 @@ export interface FixManifest {
   objects: BackupObject[];
   clocks: BackupClock[];
   finished: boolean;
+  /** Set by `restore`: the objects are back as they were, so this fix cannot be resumed. */
+  restoredAt?: string;
 }
 
 export function defaultBackupRoot(): string {
@@ -245,6 +247,12 @@ export class BackupDir {
   }
 
   async finish(): Promise<void> {
+    this.manifest.finished = true;
+    await this.save();
+  }
+
+  async markRestored(): Promise<void> {
+    this.manifest.restoredAt = new Date().toISOString();
     this.manifest.finished = true;
     await this.save();
   }

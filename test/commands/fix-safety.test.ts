@@ -52,8 +52,16 @@ function snapshot(cluster: SimCluster): Map<string, unknown> {
   return out;
 }
 
-/** Runs `fix --apply` and kills it with SIGKILL as soon as it announces step `step`. */
-function fixKilledAt(kubeconfig: string, backupDir: string, step: number): Promise<string> {
+/**
+ * Runs `fix --apply` and sends `signal` as soon as it announces step `step`. SIGKILL ends it
+ * there; SIGINT (Ctrl-C) lets it finish that step and stop.
+ */
+function fixSignalledAt(
+  kubeconfig: string,
+  backupDir: string,
+  step: number,
+  signal: 'SIGKILL' | 'SIGINT' = 'SIGKILL',
+): Promise<{ out: string; code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
@@ -72,16 +80,22 @@ function fixKilledAt(kubeconfig: string, backupDir: string, step: number): Promi
       { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let out = '';
+    let sent = false;
     const safety = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.stdout.on('data', (b: Buffer) => {
+    const onData = (b: Buffer) => {
       out += b.toString('utf8');
-      if (new RegExp(`^\\[${step}/\\d+\\]`, 'm').test(out)) child.kill('SIGKILL');
-    });
+      if (!sent && new RegExp(`^\\[${step}/\\d+\\]`, 'm').test(out)) {
+        sent = true;
+        child.kill(signal);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.on('error', reject);
-    child.on('close', (_code, signal) => {
+    child.on('close', (code, got) => {
       clearTimeout(safety);
-      if (signal !== 'SIGKILL') reject(new Error(`the fix ended before step ${step}:\n${out}`));
-      else resolve(out);
+      if (!sent) reject(new Error(`the fix ended before step ${step}:\n${out}`));
+      else resolve({ out, code, signal: got });
     });
   });
 }
@@ -96,7 +110,8 @@ describe('SIGKILL at each step of the mcs-cert-expired fix (4.12, 9 steps)', () 
         await waitForHostOutcome(cluster.ctx, HOST, 60_000);
         const original = snapshot(cluster);
         const backupDir = join(tmp, `killed-${step}`);
-        await fixKilledAt(cluster.kubeconfigPath, backupDir, step);
+        const killed = await fixSignalledAt(cluster.kubeconfigPath, backupDir, step);
+        assert.equal(killed.signal, 'SIGKILL');
         // No object lost: everything that existed before exists now, or is in the backup.
         const now = snapshot(cluster);
         for (const [key, value] of original) {
@@ -121,12 +136,39 @@ describe('SIGKILL at each step of the mcs-cert-expired fix (4.12, 9 steps)', () 
           assert.equal(restore.code, 0, restore.stdout + restore.stderr);
           const back = snapshot(cluster);
           for (const [key, value] of original) assert.deepEqual(back.get(key), value, `${key} after restore`);
+          // A restored fix is not resumed from its half-done manifest: it starts again elsewhere.
+          const resumed = await fixApply(cluster.kubeconfigPath, backupDir);
+          assert.equal(resumed.code, 2);
+          assert.match(resumed.stderr, /was undone by restore on .*: it cannot be resumed/);
         }
       } finally {
         await cluster.close();
       }
     });
   }
+});
+
+describe('Ctrl-C', () => {
+  test('SIGINT during a step: the step is finished, the fix stops before the next one, and a rerun finishes it', async () => {
+    const cluster = await startSimCluster({ scenario: 'mcs-cert-expired', version: '4.12', speed: SPEED });
+    try {
+      await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+      const backupDir = join(tmp, 'interrupted');
+      const r = await fixSignalledAt(cluster.kubeconfigPath, backupDir, 4, 'SIGINT');
+      assert.equal(r.signal, null, r.out);
+      assert.equal(r.code, 1, r.out);
+      assert.match(r.out, /interrupt: finishing the current step, then stopping/);
+      assert.match(r.out, /ok: 3 of 3 MCS pods serve the new certificate/);
+      assert.match(r.out, /interrupted: stopping before step 5 of 9; the cluster is as step 4 left it/);
+      assert.match(r.out, /Stopped after 4 of 9 steps \(interrupted\)/);
+      const rerun = await fixApply(cluster.kubeconfigPath, backupDir);
+      assert.equal(rerun.code, 0, rerun.stdout + rerun.stderr);
+      assert.equal((rerun.stdout.match(/skipped: done by an earlier run of this fix/g) ?? []).length, 4);
+      await verifyReady(cluster.kubeconfigPath);
+    } finally {
+      await cluster.close();
+    }
+  });
 });
 
 describe('restore after a finished fix', () => {
