@@ -11,7 +11,7 @@ import { VERSION } from '../version.js';
 export function buildProgram(): Command {
   const program = new Command('mcs-doctor')
     .description(
-      'Find why a new OpenShift bare-metal worker cannot fetch its Ignition config from the Machine Config Server (port 22623).',
+      'Find why a new OpenShift bare-metal worker cannot fetch its Ignition config from the Machine Config Server (port 22623), fix it safely, and verify that the worker joins.',
     )
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')

@@ -1,5 +1,6 @@
 /** `mcs-doctor fix` and `mcs-doctor restore`: flags here, the work in fix-run.ts (loaded when they run). */
 import { Command, Option } from 'commander';
+import { withLiveFlags } from './live-flags.js';
 
 export interface FixFlags {
   host?: string;
@@ -24,7 +25,7 @@ export interface RestoreFlags {
 }
 
 export function fixCommand(): Command {
-  return new Command('fix')
+  return withLiveFlags(new Command('fix'), 'limit for each API, MCS and BMC request')
     .description(
       'Plan the fix for a root cause (default: the first one diagnose names); with --apply, back up every object and carry it out step by step',
     )
@@ -48,9 +49,6 @@ export function fixCommand(): Command {
       (v: string, prev: string[]) => [...prev, v],
       [] as string[],
     )
-    .option('--kubeconfig <path>', 'kubeconfig file (default: KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--request-timeout <seconds>', 'limit for each API, MCS and BMC request', '15')
     .option('--wait-timeout <duration>', 'how long a step may wait for the cluster (e.g. 30m, 90s)', '30m')
     .option(
       '--expiry-warning-days <days>',
@@ -72,14 +70,11 @@ export function fixCommand(): Command {
 }
 
 export function restoreCommand(): Command {
-  return new Command('restore')
+  return withLiveFlags(new Command('restore'))
     .description(
       'Put back every object a fix backed up (objects it created are deleted), as they were before the fix',
     )
     .argument('<dir>', 'the backup directory a fix printed')
-    .option('--kubeconfig <path>', 'kubeconfig file (default: KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--request-timeout <seconds>', 'limit for each API request', '15')
     .option('--yes', 'do not ask for confirmation')
     .addHelpText(
       'after',

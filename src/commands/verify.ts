@@ -1,5 +1,6 @@
 /** `mcs-doctor verify`: flags here, the work in verify-run.ts (loaded when it runs). */
 import { Command } from 'commander';
+import { withLiveFlags } from './live-flags.js';
 
 export interface VerifyFlags {
   host: string;
@@ -14,7 +15,7 @@ export interface VerifyFlags {
 }
 
 export function verifyCommand(): Command {
-  return new Command('verify')
+  return withLiveFlags(new Command('verify'))
     .description(
       'Follow a host to the success criteria: BareMetalHost provisioned, Ignition fetched (the MCS log line for its address), its CSRs approved, its Node Ready',
     )
@@ -27,9 +28,6 @@ export function verifyCommand(): Command {
       '--approve-csrs',
       "approve the host's kubelet CSRs that pass the identity checks (requester, CN, usages, SANs); others are listed with the reason",
     )
-    .option('--kubeconfig <path>', 'kubeconfig file (default: KUBECONFIG or ~/.kube/config)')
-    .option('--context <name>', 'kubeconfig context')
-    .option('--request-timeout <seconds>', 'limit for each API request', '15')
     .addHelpText(
       'after',
       '\nExit codes: 0 the Node is Ready, 1 not (yet): where it stopped and the next diagnosis, 2 bad input, 3 cluster unreachable.\n' +

@@ -15,7 +15,7 @@ import { waitForHostOutcome } from '../../src/sim/settle.js';
 import { createCsrPem } from '../../src/sim/controllers/host/csr-request.js';
 import type { KubeObject } from '../../src/sim/kube/types.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
-import { fixApply, HOST, kubectl, SPEED, verifyReady } from '../helpers/fix.js';
+import { fixApply, fixApplyArgs, HOST, kubectl, SPEED, verifyReady } from '../helpers/fix.js';
 
 let tmp: string;
 before(async () => {
@@ -63,22 +63,10 @@ function fixSignalledAt(
   signal: 'SIGKILL' | 'SIGINT' = 'SIGKILL',
 ): Promise<{ out: string; code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [
-        CLI_PATH,
-        'fix',
-        '--kubeconfig',
-        kubeconfig,
-        '--host',
-        HOST,
-        '--apply',
-        '--yes',
-        '--backup-dir',
-        backupDir,
-      ],
-      { env: { ...process.env, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] },
-    );
+    const child = spawn(process.execPath, [CLI_PATH, ...fixApplyArgs(kubeconfig, backupDir)], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let sent = false;
     const safety = setTimeout(() => child.kill('SIGKILL'), 120_000);

@@ -16,25 +16,16 @@ export async function kubectl(args: string[]): Promise<{ stdout: string; stderr:
   return { stdout, stderr };
 }
 
+/** The arguments of `mcs-doctor fix --host worker-0 --apply --yes --backup-dir DIR`. */
+export function fixApplyArgs(kubeconfig: string, backupDir: string): string[] {
+  return ['fix', '--kubeconfig', kubeconfig, '--host', HOST, '--apply', '--yes', '--backup-dir', backupDir];
+}
+
 /** `mcs-doctor fix --host worker-0 --apply --yes --backup-dir DIR` and any more flags. */
 export function fixApply(kubeconfig: string, backupDir: string, more: string[] = []): Promise<CliResult> {
-  return runCli(
-    [
-      'fix',
-      '--kubeconfig',
-      kubeconfig,
-      '--host',
-      HOST,
-      '--apply',
-      '--yes',
-      '--backup-dir',
-      backupDir,
-      '--wait-timeout',
-      '90s',
-      ...more,
-    ],
-    { killAfterMs: 150_000 },
-  );
+  return runCli([...fixApplyArgs(kubeconfig, backupDir), '--wait-timeout', '90s', ...more], {
+    killAfterMs: 150_000,
+  });
 }
 
 /** `verify --watch --approve-csrs` until the Node is Ready; fails the test otherwise. */
