@@ -139,6 +139,7 @@ function listCommand(): Command {
         name: s.name,
         description: s.description,
         version: s.version,
+        versions: [...s.versions],
         host: s.host,
         expectedCause: s.expectedCause,
       }));
@@ -148,14 +149,17 @@ function listCommand(): Command {
       }
       const w = Math.max(...rows.map((r) => r.name.length));
       const c = Math.max(...rows.map((r) => String(r.expectedCause ?? '-').length));
+      // The default version first; --version takes any of the others.
+      const versions = rows.map((r) => [r.version, ...r.versions.filter((v) => v !== r.version)].join(','));
+      const v = Math.max('VERSIONS'.length, ...versions.map((x) => x.length));
       process.stdout.write(
-        `${'SCENARIO'.padEnd(w)}  VERSION  HOST      ${'EXPECTED CAUSE'.padEnd(c)}  DESCRIPTION\n`,
+        `${'SCENARIO'.padEnd(w)}  ${'VERSIONS'.padEnd(v)}  HOST      ${'EXPECTED CAUSE'.padEnd(c)}  DESCRIPTION\n`,
       );
-      for (const r of rows) {
+      rows.forEach((r, i) => {
         process.stdout.write(
-          `${r.name.padEnd(w)}  ${r.version.padEnd(7)}  ${String(r.host ?? '-').padEnd(8)}  ${String(r.expectedCause ?? '-').padEnd(c)}  ${r.description}\n`,
+          `${r.name.padEnd(w)}  ${versions[i]!.padEnd(v)}  ${String(r.host ?? '-').padEnd(8)}  ${String(r.expectedCause ?? '-').padEnd(c)}  ${r.description}\n`,
         );
-      }
+      });
     });
 }
 

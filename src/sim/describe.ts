@@ -9,6 +9,7 @@ export function describeCluster(cluster: SimCluster): string {
   const lines = [
     `Simulated OpenShift ${version} cluster "${network.clusterName}.${network.baseDomain}", scenario ${scenario.name}:`,
     `  ${scenario.description}`,
+    ...(scenario.notes?.[version] ? [`  ${scenario.notes[version]}`] : []),
     '',
     `  Kubernetes API   ${cluster.apiUrl}  (contexts: admin, read-only)`,
     `  kubeconfig       ${cluster.kubeconfigPath}`,

@@ -37,6 +37,7 @@ test('sim list -o json: every scenario with name, description, version, host and
       name: string;
       description: string;
       version: string;
+      versions: string[];
       host: string | null;
       expectedCause: string | null;
     }[];
@@ -64,8 +65,13 @@ test('sim list -o json: every scenario with name, description, version, host and
   for (const s of scenarios) {
     assert.ok(s.description.length > 10 && s.host, `${s.name} has a description and a host`);
   }
+  assert.deepEqual(byName.get('mcs-not-running')?.versions, ['4.12', '4.16', '4.19']);
+  assert.deepEqual(byName.get('mcs-cert-expired')?.versions, ['4.12', '4.16']);
   const text = await runCli(['sim', 'list']);
-  assert.match(text.stdout, /^SCENARIO\s+VERSION\s+HOST\s+EXPECTED CAUSE\s+DESCRIPTION/m);
+  assert.match(text.stdout, /^SCENARIO\s+VERSIONS\s+HOST\s+EXPECTED CAUSE\s+DESCRIPTION/m);
+  // The default version first, then the others --version accepts.
+  assert.match(text.stdout, /^mcs-not-running\s+4\.12,4\.16,4\.19\s+worker-0\s+mcs-not-running\s/m);
+  assert.match(text.stdout, /^mcs-cert-expired\s+4\.16,4\.12\s+worker-0/m);
 });
 
 test('sim start with bad flags: a clear error and exit 2', async () => {
