@@ -72,17 +72,25 @@ function provisionedHosts(hosts: HostFacts[]): HostFacts[] {
   );
 }
 
-/** The user-data secrets the MCO does not manage, and the managed ones the affected hosts use. */
-function userDataSteps(facts: Facts, hosts: HostFacts[], supply: CaSupplier): FixStep[] {
+/**
+ * The user-data secrets the MCO does not manage, and the managed ones the affected hosts use.
+ * `rootCa`: also write kube-system/root-ca, as oc does on BareMetal (every node then rolls out
+ * a new rendered config).
+ */
+function userDataSteps(
+  facts: Facts,
+  hosts: HostFacts[],
+  supply: CaSupplier,
+  { rootCa }: { rootCa: boolean },
+): FixStep[] {
   const steps: FixStep[] = [];
   const secrets = [...facts.userData.values()].filter((u) => u.namespace === MAPI_NAMESPACE);
   for (const u of secrets.filter((u) => !u.managed)) steps.push(userDataSecretStep(u.name, supply));
   const version = facts.cluster.version ?? '';
-  const baremetal = facts.cluster.platform === 'BareMetal';
   const managedFrom = versionAtLeast(version, '4.19')
     ? `configmap ${MCO_NAMESPACE}/${MCS_CA_NAME}`
     : 'configmap kube-system/root-ca';
-  if (baremetal) steps.push(rootCaStep(supply));
+  if (rootCa) steps.push(rootCaStep(supply));
   const used = new Set(hosts.map((h) => h.userDataRef?.name).filter((n): n is string => !!n));
   for (const u of secrets.filter((u) => u.managed && (used.size === 0 || used.has(u.name)))) {
     steps.push(managedUserDataStep(u.name, supply, managedFrom));
@@ -117,7 +125,7 @@ function regenerateSteps(
     caBundleStep(),
     servingCertStep(facts, opts.expiryWarningDays * 86_400_000),
     mcsServingStep(facts),
-    ...userDataSteps(facts, hosts, signingCaPem),
+    ...userDataSteps(facts, hosts, signingCaPem, { rootCa: facts.cluster.platform === 'BareMetal' }),
     ...reprovisionSteps(facts, hosts, opts, decisions),
   ];
 }
@@ -206,18 +214,33 @@ export function planFix(facts: Facts, opts: PlanOptions): FixPlan {
     case 'mcs-cert-corrupt':
     case 'mcs-san-mismatch':
       return { ...base, ...regeneratePlan(facts, hosts, opts, decisions) };
-    case 'mcs-ca-mismatch':
+    case 'mcs-ca-mismatch': {
+      // Before 4.19 the MCO renders the -managed user-data from root-ca; from 4.19 from the
+      // machine-config-server-ca bundle, which already holds the CA: rewriting root-ca there
+      // would only roll every node.
+      const baremetal = facts.cluster.platform === 'BareMetal';
+      const fromBundle = versionAtLeast(version, '4.19');
+      const rootCa = baremetal && !fromBundle;
       return {
         ...base,
         strategy: 'update-ca',
-        notes: ['A power cycle alone keeps the old pointer on the config drive: the host is re-provisioned.'],
+        notes: [
+          'A power cycle alone keeps the old pointer on the config drive: the host is re-provisioned.',
+          'A pointer with one CA has it replaced (as oc does); one with several gets the CA first and keeps the others.',
+          ...(!baremetal || rootCa
+            ? []
+            : [
+                'kube-system/root-ca is left alone: from 4.19 the MCO renders the -managed user-data from the machine-config-server-ca bundle.',
+              ]),
+        ],
         summary:
           'Put the CA that verifies the serving certificate into the user-data, then re-provision the host',
         steps: [
-          ...userDataSteps(facts, hosts, verifyingCaPem),
+          ...userDataSteps(facts, hosts, verifyingCaPem, { rootCa }),
           ...reprovisionSteps(facts, hosts, opts, decisions),
         ],
       };
+    }
     case 'worker-clock-skew':
       return {
         ...base,

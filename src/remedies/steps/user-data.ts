@@ -40,13 +40,47 @@ function firstCa(userData: string | undefined): { fingerprint?: string; count: n
     return { count: 0, problem: 'userData is not Ignition JSON' };
   }
   const cas = caList(config) ?? [];
-  const source = cas[0]?.source;
-  if (!source) return { count: cas.length, problem: 'no certificateAuthorities' };
+  if (!cas[0]?.source) return { count: cas.length, problem: 'no certificateAuthorities' };
+  const fingerprint = fingerprintOf(cas[0].source);
+  return fingerprint
+    ? { fingerprint, count: cas.length }
+    : { count: cas.length, problem: 'certificateAuthorities[0] is not a data URL holding a certificate' };
+}
+
+/**
+ * Makes the CA the pointer's first. One CA is replaced, as oc does. Where there are several
+ * (oc and the 4.19 rotator refuse those: they cannot tell which to replace), the CA goes first
+ * and the others stay: they were put there on purpose, and trusting one more CA breaks nothing.
+ */
+export function trustFirst(config: Json, ca: { pem: string; fingerprint: string }): string | StepFailed {
+  const ignition = config['ignition'];
+  if (!ignition || typeof ignition !== 'object' || Array.isArray(ignition)) {
+    return new StepFailed('userData has no ignition section', 'edit the pointer by hand');
+  }
+  const source = caDataUrl(ca.pem);
+  const cas = caList(config);
+  if (!cas || cas.length === 0) {
+    const ign = ignition as Json;
+    const security = (ign['security'] ?? {}) as Json;
+    const tls = (security['tls'] ?? {}) as Json;
+    ign['security'] = { ...security, tls: { ...tls, certificateAuthorities: [{ source }] } };
+    return 'added the CA (the pointer trusted no CA of its own)';
+  }
+  if (cas.length === 1) {
+    cas[0] = { ...cas[0], source };
+    return 'replaced its CA with the CA';
+  }
+  const others = cas.filter((c) => fingerprintOf(c.source) !== ca.fingerprint);
+  cas.splice(0, cas.length, { source }, ...others);
+  return `put the CA first and kept its ${others.length} other CA(s)`;
+}
+
+function fingerprintOf(source: string | undefined): string | undefined {
+  if (!source) return undefined;
   try {
-    const pem = parseDataUrl(source).data.toString('utf8');
-    return { fingerprint: certsIn(pem, 'CA')[0]?.fingerprintSha256, count: cas.length };
+    return certsIn(parseDataUrl(source).data.toString('utf8'), 'CA')[0]?.fingerprintSha256;
   } catch {
-    return { count: cas.length, problem: 'certificateAuthorities[0] is not a data URL' };
+    return undefined;
   }
 }
 
@@ -92,15 +126,8 @@ export function userDataSecretStep(name: string, supply: CaSupplier): FixStep {
       } catch {
         throw new StepFailed(`${name} userData is not Ignition JSON`, 'edit the pointer by hand');
       }
-      const cas = caList(config);
-      if (!cas || cas.length !== 1) {
-        // oc refuses too: with several CAs it cannot know which one to replace.
-        throw new StepFailed(
-          `${name} has ${cas?.length ?? 0} CAs in ignition.security.tls.certificateAuthorities; exactly one can be replaced safely`,
-          `edit ${name} by hand so its CA list holds the MCS CA (mcs-doctor diagnose prints it)`,
-        );
-      }
-      cas[0] = { ...cas[0], source: caDataUrl(ca.pem) };
+      const did = trustFirst(config, ca);
+      if (typeof did !== 'string') throw did;
       await ctx.api.replace(RESOURCES.secrets, {
         ...secret,
         data: {
@@ -108,7 +135,7 @@ export function userDataSecretStep(name: string, supply: CaSupplier): FixStep {
           userData: b64(JSON.stringify(config)),
         },
       } as KubeObject);
-      return `${name} now trusts the CA`;
+      return `${name}: ${did}`;
     },
     async verify(ctx) {
       const s = await state(ctx);
