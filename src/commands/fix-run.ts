@@ -10,9 +10,11 @@ import { CAUSE_IDS, type CauseId } from '../diagnosis/causes.js';
 import { analyse } from '../diagnosis/diagnose.js';
 import { BackupDir, defaultBackupRoot, type FixManifest } from '../remedies/backup.js';
 import { executePlan, missingPermissions, type ExecuteResult } from '../remedies/executor.js';
-import { KubeApi } from '../remedies/kube-api.js';
+import { ApiError, KubeApi } from '../remedies/kube-api.js';
 import { FIXABLE, planFix, type Strategy } from '../remedies/plan.js';
+import { reloadRestoredMcs } from '../remedies/mcs-reload.js';
 import { restoreBackup } from '../remedies/restore.js';
+import { MCO_NAMESPACE, MCS_TLS_SECRET } from '../openshift/mco-names.js';
 import { FixRefused, type FixPlan } from '../remedies/types.js';
 import { openLiveSource, type LiveSource } from '../sources/live.js';
 import { VERSION } from '../version.js';
@@ -351,6 +353,7 @@ function writeJson(
 export async function runRestore(dir: string, flags: RestoreFlags): Promise<number> {
   const backup = await BackupDir.open(dir);
   const timeoutMs = positive(flags.requestTimeout, '--request-timeout') * 1000;
+  const waitMs = parseDuration(flags.waitTimeout, '--wait-timeout');
   let source: LiveSource | undefined;
   try {
     source = await openLiveSource({
@@ -382,24 +385,32 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
         return ExitCode.healthy;
       }
     }
-    const outcomes = await restoreBackup(new KubeApi(source), backup, out);
+    const api = new KubeApi(source);
+    const outcomes = await restoreBackup(api, backup, out);
     await backup.markRestored();
     const failed = outcomes.filter((o) => o.action === 'failed');
+    const tlsSecret = `secret ${MCO_NAMESPACE}/${MCS_TLS_SECRET}`;
+    let servingOk = true;
     if (
-      outcomes.some((o) =>
-        o.object.startsWith('secret openshift-machine-config-operator/machine-config-server-tls'),
-      )
+      outcomes.some((o) => o.object === tlsSecret && ['restored', 'recreated', 'deleted'].includes(o.action))
     ) {
-      out(
-        'Note: before 4.19 the MCS pods keep serving the certificate they loaded: restart them to serve the restored one (oc -n openshift-machine-config-operator delete pod -l k8s-app=machine-config-server).',
-      );
+      try {
+        const reload = await reloadRestoredMcs(api, m.clusterVersion, { waitMs, pollMs: 500, out });
+        out(`${reload.ok ? '' : 'FAILED '}MCS: ${reload.message}`);
+        servingOk = reload.ok;
+      } catch (err) {
+        // The objects are back; only the restart is missing. Say so rather than lose what was done.
+        if (!(err instanceof ApiError)) throw err;
+        out(`FAILED MCS restart: ${err.message}${err.hint ? `; ${err.hint}` : ''}`);
+        servingOk = false;
+      }
     }
     out(
       failed.length
         ? `${failed.length} object(s) could not be restored; the others are back.`
         : 'Every object is back as it was.',
     );
-    return failed.length ? ExitCode.problem : ExitCode.healthy;
+    return failed.length || !servingOk ? ExitCode.problem : ExitCode.healthy;
   } finally {
     await source?.close();
   }

@@ -21,6 +21,7 @@ export interface RestoreFlags {
   kubeconfig?: string;
   context?: string;
   requestTimeout: string;
+  waitTimeout: string;
   yes?: boolean;
 }
 
@@ -72,10 +73,15 @@ export function fixCommand(): Command {
 export function restoreCommand(): Command {
   return withLiveFlags(new Command('restore'))
     .description(
-      'Put back every object a fix backed up (objects it created are deleted), as they were before the fix',
+      'Put back every object a fix backed up (objects it created are deleted), as they were before the fix; before 4.19 the MCS pods are restarted to serve a restored certificate',
     )
     .argument('<dir>', 'the backup directory a fix printed')
     .option('--yes', 'do not ask for confirmation')
+    .option(
+      '--wait-timeout <duration>',
+      'before 4.19: how long to wait for the restarted MCS pods to serve the restored certificate',
+      '10m',
+    )
     .addHelpText(
       'after',
       '\nExample:\n  mcs-doctor restore ~/.local/state/mcs-doctor/backups/20261124T031500Z-mcs-cert-expired',

@@ -10,7 +10,7 @@ import { servedLeaf } from '../../probes/served-leaf.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';
 import type { Facts } from '../../checks/facts/index.js';
-import { keyOf } from '../kube-api.js';
+import { keyOf, type KubeApi } from '../kube-api.js';
 import { StepFailed, type FixStep, type StepContext } from '../types.js';
 import { certsIn, secretKey, secretText, waitFor } from '../util.js';
 
@@ -26,17 +26,18 @@ function hostIp(pod: KubeObject): string | undefined {
   return ((pod['status'] ?? {}) as { hostIP?: string }).hostIP || undefined;
 }
 
-interface ServedState {
+export interface ServedState {
   pods: KubeObject[];
   /** Pods serving the secret's certificate, and the others with what they serve. */
   current: string[];
   stale: string[];
 }
 
-async function servedState(ctx: StepContext, port: number, serverName: string): Promise<ServedState> {
-  const secret = await ctx.api.get(secretKey(MCO_NAMESPACE, MCS_TLS_SECRET));
+/** What each MCS pod serves, read from its host address, against the secret's certificate. */
+export async function servedState(api: KubeApi, port: number, serverName: string): Promise<ServedState> {
+  const secret = await api.get(secretKey(MCO_NAMESPACE, MCS_TLS_SECRET));
   const want = certsIn(secretText(secret, 'tls.crt'), 'tls.crt')[0]?.fingerprintSha256;
-  const pods = await ctx.api.list(RESOURCES.pods, MCO_NAMESPACE, SELECTOR);
+  const pods = await api.list(RESOURCES.pods, MCO_NAMESPACE, SELECTOR);
   const current: string[] = [];
   const stale: string[] = [];
   await Promise.all(
@@ -78,7 +79,7 @@ export function mcsServingStep(facts: Facts): FixStep {
   const describe = (s: ServedState) =>
     `${s.current.length} of ${s.pods.length} MCS pods serve the new certificate${s.stale.length ? ` (${s.stale.join('; ')})` : ''}`;
   const served = async (ctx: StepContext) => {
-    const s = await servedState(ctx, port, serverName);
+    const s = await servedState(ctx.api, port, serverName);
     return s.pods.length > 0 && s.stale.length === 0 ? s : undefined;
   };
   return {
@@ -101,7 +102,7 @@ export function mcsServingStep(facts: Facts): FixStep {
     },
     async apply(ctx) {
       if (reloads) return 'nothing to restart';
-      const s = await servedState(ctx, port, serverName);
+      const s = await servedState(ctx.api, port, serverName);
       const stale = s.pods.filter((p) => !s.current.includes(p.metadata.name));
       for (const pod of stale) {
         const key = keyOf(RESOURCES.pods, pod);
@@ -118,7 +119,7 @@ export function mcsServingStep(facts: Facts): FixStep {
         return describe(await waitFor(ctx, 'the MCS pods to serve the new certificate', () => served(ctx)));
       } catch (err) {
         if (!(err instanceof StepFailed)) throw err;
-        const s = await servedState(ctx, port, serverName);
+        const s = await servedState(ctx.api, port, serverName);
         throw new StepFailed(
           `${err.message}: ${describe(s)}`,
           `oc -n ${MCO_NAMESPACE} get pods -l ${SELECTOR}; oc -n ${MCO_NAMESPACE} logs -l ${SELECTOR}`,
