@@ -1,4 +1,5 @@
 /** The fix for each cause: the mcs-doctor command and the same by hand, with the version's pitfalls. */
+import { bmcClockCommands, type BmcTarget } from '../metal3/bmc-commands.js';
 import { versionAtLeast } from '../openshift/version.js';
 import type { CauseId } from './causes.js';
 import type { Fix } from './model.js';
@@ -7,8 +8,11 @@ export interface FixContext {
   host: string | null;
   namespace: string;
   version: string | null;
-  bmcManager?: string;
+  /** The host's BMC, for the exact clock commands. */
+  bmc?: Omit<BmcTarget, 'host' | 'namespace' | 'version'>;
   userDataSecret?: string;
+  /** How many certificateAuthorities entries that pointer has (oc replaces only a lone one). */
+  pointerCaEntries?: number;
   mcsPods?: string[];
 }
 
@@ -57,8 +61,12 @@ export function fixFor(cause: CauseId, ctx: FixContext): Fix {
       return {
         command,
         manual: [
-          'oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server',
-          ...(ctx.userDataSecret && !ctx.userDataSecret.endsWith('-managed')
+          (ctx.pointerCaEntries ?? 1) > 1
+            ? `# ${ctx.userDataSecret ?? 'the pointer'} trusts ${ctx.pointerCaEntries} CAs: oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server refuses it; add the CA that signs the serving certificate to its certificateAuthorities by hand`
+            : 'oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server',
+          ...((ctx.pointerCaEntries ?? 1) <= 1 &&
+          ctx.userDataSecret &&
+          !ctx.userDataSecret.endsWith('-managed')
             ? [
                 `# ${ctx.userDataSecret} is not managed by the MCO: put the CA that signs the serving certificate in its userData by hand`,
               ]
@@ -74,9 +82,11 @@ export function fixFor(cause: CauseId, ctx: FixContext): Fix {
       return {
         command,
         manual: [
-          ctx.bmcManager
-            ? `curl -k -u USER:PASSWORD -X PATCH -H 'Content-Type: application/json' https://<bmc>${ctx.bmcManager} -d '{"DateTime": "'$(date -u +%Y-%m-%dT%H:%M:%S+00:00)'"}'`
-            : '# set the host clock in its BMC (Redfish: PATCH /redfish/v1/Managers/<id> {"DateTime": ...}) or its firmware setup',
+          ...(ctx.host && ctx.bmc
+            ? bmcClockCommands({ ...ctx.bmc, host: ctx.host, namespace: ctx.namespace, version: ctx.version })
+            : [
+                '# set the host clock in its BMC (Redfish: PATCH /redfish/v1/Managers/<id> {"DateTime": ...}) or its firmware setup',
+              ]),
           ctx.host
             ? `oc -n ${ctx.namespace} annotate bmh ${ctx.host} 'reboot.metal3.io={"mode":"hard"}'   # power-cycle so Ignition runs again`
             : '# then power-cycle the host',

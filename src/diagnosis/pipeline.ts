@@ -192,8 +192,14 @@ export function diagnoseHost(facts: Facts, host: HostFacts): HostDiagnosis {
       host: host.name,
       namespace: host.namespace,
       version: facts.cluster.version,
-      bmcManager: tls?.clock.bmc?.ok ? tls.clock.bmc.manager : undefined,
+      bmc: {
+        credentialsName: host.credentialsName,
+        bmcAddress: host.bmcAddress,
+        insecure: host.disableCertificateVerification,
+        manager: tls?.clock.bmc?.ok ? tls.clock.bmc.manager : undefined,
+      },
       userDataSecret: pointerRef,
+      pointerCaEntries: tls?.pointer.pointer?.certificateAuthorities.length,
     }),
   }));
   const outcome = isJoined(host)

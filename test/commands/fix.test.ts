@@ -10,13 +10,16 @@ import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { startSimCluster, type SimCluster } from '../../src/sim/cluster.js';
 import { listScenarios } from '../../src/sim/scenarios/index.js';
 import { waitForHostOutcome } from '../../src/sim/settle.js';
 import type { DiagnoseReport } from '../../src/diagnosis/model.js';
 import { runCli } from '../helpers/cli.js';
-import { fixApply, HOST, kubectl, SPEED, verifyReady } from '../helpers/fix.js';
+import { fixApply, HOST, KUBECTL, kubectl, SPEED, verifyReady } from '../helpers/fix.js';
 
+const execFileAsync = promisify(execFile);
 let tmp: string;
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'mcs-doctor-fix-'));
@@ -197,6 +200,35 @@ describe('causes outside the cluster: the fix stops at the step a person must ta
       }
     });
   }
+});
+
+describe('the plan by hand', () => {
+  test('clock-behind: the by-hand commands of the plan, run by bash with kubectl for oc, set the BMC clock with real curl and power-cycle the host; it joins', async () => {
+    const cluster = await startSimCluster({ scenario: 'clock-behind', speed: SPEED });
+    try {
+      await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+      const kc = cluster.kubeconfigPath;
+      const plan = await runCli(['fix', '--kubeconfig', kc, '--host', HOST, '-o', 'json']);
+      assert.equal(plan.code, 0, plan.stderr);
+      const { steps } = JSON.parse(plan.stdout) as { steps: Array<{ id: string; manual: string[] }> };
+      assert.deepEqual(
+        steps.map((s) => s.id),
+        [`bmc-clock:${HOST}`, `power-cycle:${HOST}`],
+      );
+      const script = steps.flatMap((s) => s.manual).join('\n');
+      assertNoLeak(cluster, script);
+      const file = join(tmp, 'by-hand.sh');
+      await writeFile(file, `set -euo pipefail\noc() { ${KUBECTL} --kubeconfig ${kc} "$@"; }\n${script}\n`, {
+        mode: 0o600,
+      });
+      const { stdout } = await execFileAsync('bash', [file], { encoding: 'utf8' });
+      assert.match(stdout, /baremetalhost\.metal3\.io\/worker-0 annotated/);
+      await verifyReady(kc);
+      await diagnoseHealthy(cluster);
+    } finally {
+      await cluster.close();
+    }
+  });
 });
 
 describe('--strategy delete-secret: the runbook shortcut where it is safe, refused where it is not', () => {

@@ -7,12 +7,14 @@ import { bmcRequestOf, type Facts } from '../../checks/facts/index.js';
 import type { HostFacts } from '../../checks/facts/hosts.js';
 import { itemsOf } from '../../checks/snapshot.js';
 import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME } from '../../openshift/mco-names.js';
+import { bmcLoginCommand } from '../../metal3/bmc-commands.js';
 import { readBmcClock } from '../../probes/redfish.js';
 import { servedLeaf } from '../../probes/served-leaf.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';
 import { StepFailed, type FixStep, type StepContext } from '../types.js';
 import { bmhKey, waitFor } from '../util.js';
+import { bmcTargetOf } from './host.js';
 import { mcsEndpoint } from './mcs-pods.js';
 
 const SELECTOR = `${MCS_APP_LABEL}=${MCS_NAME}`;
@@ -126,7 +128,7 @@ export function bmcAccessStep(host: HostFacts, facts: Facts): FixStep {
   return readOnly({
     id: `check:bmc-access:${host.name}`,
     title: `Check that the BMC of ${host.name} accepts the credentials in secret ${host.credentialsName ?? '(none)'}`,
-    manual: [`curl -k -u USER:PASSWORD https://<bmc>/redfish/v1/Systems`],
+    manual: [bmcLoginCommand(bmcTargetOf(host, facts))],
     access: [{ verb: 'get', ref: RESOURCES.secrets, namespace: host.namespace }],
     async check(ctx) {
       // Read the secret again: the person may just have corrected it.

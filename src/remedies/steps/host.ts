@@ -7,6 +7,7 @@ import { bmcRequestOf } from '../../checks/facts/index.js';
 import type { HostFacts } from '../../checks/facts/hosts.js';
 import { itemsOf } from '../../checks/snapshot.js';
 import type { Facts } from '../../checks/facts/index.js';
+import { bmcClockCommands, type BmcTarget } from '../../metal3/bmc-commands.js';
 import { readBmcClock, setBmcClock } from '../../probes/redfish.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';
@@ -163,10 +164,13 @@ export function bmcClockStep(host: HostFacts, facts: Facts): FixStep {
     bmcRequestOf(host, itemsOf(facts.snapshot.secrets), facts.cluster.version, BMC_TIMEOUT_MS);
   const read = async () => {
     const r = request();
-    if (!('access' in r)) throw new StepFailed(r.message, manualHint(host));
+    if (!('access' in r)) throw new StepFailed(r.message, manualHint(host, facts));
     const clock = await readBmcClock(r);
     if (!clock.ok)
-      throw new StepFailed(`cannot read the BMC clock of ${host.name}: ${clock.message}`, manualHint(host));
+      throw new StepFailed(
+        `cannot read the BMC clock of ${host.name}: ${clock.message}`,
+        manualHint(host, facts),
+      );
     return { request: r, clock };
   };
   return {
@@ -174,9 +178,7 @@ export function bmcClockStep(host: HostFacts, facts: Facts): FixStep {
     title: `Set the BMC clock of ${host.name} to UTC now (Redfish PATCH DateTime on its Manager)`,
     kind: 'change',
     touches: [`BMC clock of ${host.name} (${host.bmcAddress ?? 'no address'})`],
-    manual: [
-      `curl -k -u USER:PASSWORD -X PATCH -H 'Content-Type: application/json' https://<bmc>/redfish/v1/Managers/<id> -d "{\\"DateTime\\": \\"$(date -u +%Y-%m-%dT%H:%M:%S+00:00)\\", \\"DateTimeLocalOffset\\": \\"+00:00\\"}"`,
-    ],
+    manual: bmcClockCommands(bmcTargetOf(host, facts)),
     access: [{ verb: 'get', ref: RESOURCES.secrets, namespace: host.namespace }],
     async isDone() {
       const { clock } = await read();
@@ -197,7 +199,7 @@ export function bmcClockStep(host: HostFacts, facts: Facts): FixStep {
       if (!set.ok) {
         throw new StepFailed(
           `the BMC of ${host.name} refused the new clock: ${set.message}`,
-          manualHint(host),
+          manualHint(host, facts),
         );
       }
       return `the BMC of ${host.name} was ${clock.dateTime}; set to UTC now`;
@@ -205,13 +207,30 @@ export function bmcClockStep(host: HostFacts, facts: Facts): FixStep {
     async verify() {
       const { clock } = await read();
       if (Math.abs(clock.offsetMs) > CLOCK_TOLERANCE_MS) {
-        throw new StepFailed(`the BMC clock of ${host.name} still reads ${clock.dateTime}`, manualHint(host));
+        throw new StepFailed(
+          `the BMC clock of ${host.name} still reads ${clock.dateTime}`,
+          manualHint(host, facts),
+        );
       }
       return `the BMC clock of ${host.name} reads ${clock.dateTime}`;
     },
   };
 }
 
-function manualHint(host: HostFacts): string {
-  return `set the clock by hand: in the BMC web UI of ${host.name} (${host.bmcAddress ?? 'its BMC'}), or in the firmware setup (F2/Del at boot), to UTC now; or turn the BMC's NTP on; then rerun this fix`;
+/** The host's BMC as the by-hand commands need it (its Manager when a read found it). */
+export function bmcTargetOf(host: HostFacts, facts: Facts): BmcTarget {
+  const bmc = facts.clockOf(host).bmc;
+  return {
+    host: host.name,
+    namespace: host.namespace,
+    credentialsName: host.credentialsName,
+    bmcAddress: host.bmcAddress,
+    insecure: host.disableCertificateVerification,
+    manager: bmc?.ok ? bmc.manager : undefined,
+    version: facts.cluster.version,
+  };
+}
+
+function manualHint(host: HostFacts, facts: Facts): string {
+  return `set the clock by hand, then rerun this fix: ${bmcClockCommands(bmcTargetOf(host, facts)).join('; ')} (or in the firmware setup, F2/Del at boot, to UTC now)`;
 }
