@@ -44,16 +44,26 @@ function nodeReady(node: KubeObject | undefined): { ready: boolean; detail: stri
       };
 }
 
-async function fetchedFrom(source: LiveSource, api: KubeApi, ips: string[]): Promise<string | undefined> {
+/** The MCS log line of a fetch from one of the host's addresses, since `since` (its provisioning) when known. */
+async function fetchedFrom(
+  source: LiveSource,
+  api: KubeApi,
+  ips: string[],
+  since: string | undefined,
+): Promise<string | undefined> {
   if (ips.length === 0) return undefined;
   const pods = await api.list(RESOURCES.pods, MCO_NAMESPACE, `${MCS_APP_LABEL}=${MCS_NAME}`);
   const facts = { fetches: [], handshakeErrors: [], fatal: [] } as unknown as McsFacts;
   for (const pod of pods) {
-    const log = await source.podLog(MCO_NAMESPACE, pod.metadata.name, MCS_NAME);
+    const log = await source.podLog(MCO_NAMESPACE, pod.metadata.name, MCS_NAME, { timestamps: true });
     if (log.ok) parseMcsLog(pod.metadata.name, log.value, facts);
   }
-  const fetch = facts.fetches.find((f) => ips.includes(f.ip));
-  return fetch ? `${fetch.pod} served /config/${fetch.pool} to ${fetch.ip} (${fetch.userAgent})` : undefined;
+  // A fetch logged before this provisioning came from an earlier boot: it proves nothing now.
+  const from = since ? Date.parse(since) - 1000 : NaN;
+  const fetch = facts.fetches.find((f) => ips.includes(f.ip) && !(f.time && Date.parse(f.time) < from));
+  return fetch
+    ? `${fetch.pod} served /config/${fetch.pool} to ${fetch.ip} (${fetch.userAgent})${fetch.time ? ` at ${fetch.time.replace(/\.\d+Z$/, 'Z')}` : ''}`
+    : undefined;
 }
 
 async function look(
@@ -68,13 +78,19 @@ async function look(
     provisioning?: { state?: string };
     errorType?: string;
     errorMessage?: string;
+    operationHistory?: { provision?: { start?: string } };
   };
   const state = status.provisioning?.state ?? '';
   const round = await approvalRound(api, flags.namespace, flags.host, flags.approveCsrs === true);
   if (!round) return undefined;
   const node = nodeReady(round.node);
   if (!fetched.line) {
-    fetched.line = await fetchedFrom(source, api, round.expected.ips);
+    fetched.line = await fetchedFrom(
+      source,
+      api,
+      round.expected.ips,
+      status.operationHistory?.provision?.start || undefined,
+    );
     // A CSR from the host's bootstrapper means it ran its Ignition config, even if the log rotated.
     if (!fetched.line && (round.granted.client || round.node))
       fetched.line = 'the kubelet started (its CSR or Node exists)';
@@ -85,8 +101,8 @@ async function look(
     state: done ? 'done' : failed ? 'failed' : 'waiting',
     detail,
   });
-  const csrDetail = (kind: 'client' | 'serving', granted: boolean): string => {
-    if (granted) return 'approved';
+  const csrDetail = (kind: 'client' | 'serving', granted: string | undefined): string => {
+    if (granted) return granted;
     const approvable = round.approvable.find((v) => v.kind === kind);
     if (approvable)
       return `pending: ${approvable.name} passes the identity checks (--approve-csrs approves it)`;
@@ -113,13 +129,16 @@ async function look(
     stage(
       'client-csr',
       'kubelet client CSR approved',
-      round.granted.client || !!round.node,
-      csrDetail('client', round.granted.client || !!round.node),
+      !!round.granted.client || !!round.node,
+      csrDetail(
+        'client',
+        round.granted.client ?? (round.node ? `Node ${round.node.metadata.name} exists` : undefined),
+      ),
     ),
     stage(
       'serving-csr',
       'kubelet serving CSR approved',
-      round.granted.serving,
+      !!round.granted.serving,
       csrDetail('serving', round.granted.serving),
     ),
     stage('node-ready', 'Node Ready', node.ready, node.detail),

@@ -22,8 +22,8 @@ export interface ApprovalRound {
   /** Pending CSRs that pass the checks, left alone because approving was not asked for. */
   approvable: CsrVerdict[];
   refused: CsrVerdict[];
-  /** Approved or issued CSRs of this host, by kind, seen in this round. */
-  granted: { client: boolean; serving: boolean };
+  /** An approved CSR of this host, by kind, seen in this round: its name and who approved it. */
+  granted: { client?: string; serving?: string };
   node?: KubeObject;
 }
 
@@ -65,23 +65,21 @@ export async function approvalRound(
     approved: [],
     approvable: [],
     refused: [],
-    granted: { client: false, serving: false },
+    granted: {},
     node,
   };
   for (const csr of csrs) {
     const pending = isPendingCsr(csr);
     if (!pending) {
       const v = judgeCsr(csr, expected, new Set());
-      const approved = (
-        (csr['status'] as { conditions?: Array<{ type?: string }> } | undefined)?.conditions ?? []
-      ).some((c) => c.type === 'Approved');
+      const approved = approvalOf(csr);
       if (
         approved &&
         v.kind !== 'other' &&
         v.commonName &&
         names.has(v.commonName.replace(/^system:node:/, '').toLowerCase())
       ) {
-        round.granted[v.kind] = true;
+        round.granted[v.kind] = approved;
       }
       continue;
     }
@@ -106,13 +104,26 @@ export async function approvalRound(
       // The machine-approver may approve the same CSR at the same moment: then it is granted, not ours.
       if (!(err instanceof ApiError) || err.status !== 409) throw err;
       const now = await api.get({ ref: RESOURCES.csrs, name: csr.metadata.name });
-      if (now && !isPendingCsr(now)) round.granted[verdict.kind] = true;
+      const approved = now && approvalOf(now);
+      if (approved) round.granted[verdict.kind] = approved;
       continue;
     }
     round.approved.push(verdict);
-    round.granted[verdict.kind] = true;
+    round.granted[verdict.kind] = `${csr.metadata.name}, approved by mcs-doctor`;
   }
   return round;
+}
+
+/** `csr-x, approved (NodeCSRApprove)` for an approved CSR; undefined otherwise. */
+function approvalOf(csr: KubeObject): string | undefined {
+  const conditions =
+    (csr['status'] as { conditions?: Array<{ type?: string; reason?: string }> } | undefined)?.conditions ??
+    [];
+  const c = conditions.find((x) => x.type === 'Approved');
+  if (!c) return undefined;
+  return c.reason === APPROVAL_REASON
+    ? `${csr.metadata.name}, approved by mcs-doctor`
+    : `${csr.metadata.name}, approved${c.reason ? ` (${c.reason})` : ''}`;
 }
 
 export function describeRefusal(v: CsrVerdict): string {

@@ -220,6 +220,7 @@ export class LiveSource implements ClusterSource {
   ): Promise<Read<string>> {
     const query = new URLSearchParams({ container });
     if (options.previous) query.set('previous', 'true');
+    if (options.timestamps) query.set('timestamps', 'true');
     // The MCS logs one line per request; the newest lines are the ones that explain a failing host.
     query.set('tailLines', '20000');
     const what = `logs of ${namespace}/${pod} container ${container}${options.previous ? ' (previous)' : ''}`;

@@ -43,6 +43,8 @@ export type Read<T> = { readonly ok: true; readonly value: T } | Unavailable;
 export interface PodLogOptions {
   /** The previous container instance's log (`kubectl logs --previous`, must-gather `previous.log`). */
   readonly previous?: boolean;
+  /** Each line prefixed with the time it was written (`kubectl logs --timestamps`); live only. */
+  readonly timestamps?: boolean;
 }
 
 export interface SourceStats {
