@@ -14,6 +14,8 @@ import { startSimCluster, type SimCluster } from '../../src/sim/cluster.js';
 import { waitForHostOutcome } from '../../src/sim/settle.js';
 import { createCsrPem } from '../../src/sim/controllers/host/csr-request.js';
 import type { KubeObject } from '../../src/sim/kube/types.js';
+import { servedLeaf } from '../../src/probes/served-leaf.js';
+import { parseCertificates } from '../../src/pki/parse.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
 import { fixApply, fixApplyArgs, HOST, kubectl, SPEED, verifyReady } from '../helpers/fix.js';
 
@@ -50,6 +52,23 @@ function snapshot(cluster: SimCluster): Map<string, unknown> {
     out.set(`${plural}/${ns}/${name}`, essence(store.get(type, ns, name)));
   }
   return out;
+}
+
+/** The certificate the MCS serves at the API VIP, and the one in its secret (SHA-256 fingerprints). */
+async function servedAndStored(cluster: SimCluster): Promise<{ served: string; stored: string }> {
+  const { network } = cluster;
+  const leaf = await servedLeaf(network.apiVip, network.mcsPort, network.apiIntName, 5_000);
+  assert.ok(leaf.ok, leaf.ok ? '' : leaf.message);
+  const store = cluster.ctx.store;
+  const secret = store.get(
+    store.type('secrets', ''),
+    'openshift-machine-config-operator',
+    'machine-config-server-tls',
+  );
+  const pem = Buffer.from(String((secret?.data as Record<string, string>)['tls.crt']), 'base64').toString(
+    'utf8',
+  );
+  return { served: leaf.fingerprint256, stored: parseCertificates(pem, 'tls.crt')[0]!.fingerprintSha256 };
 }
 
 /**
@@ -97,6 +116,7 @@ describe('SIGKILL at each step of the mcs-cert-expired fix (4.12, 9 steps)', () 
       try {
         await waitForHostOutcome(cluster.ctx, HOST, 60_000);
         const original = snapshot(cluster);
+        const originalServed = (await servedAndStored(cluster)).served;
         const backupDir = join(tmp, `killed-${step}`);
         const killed = await fixSignalledAt(cluster.kubeconfigPath, backupDir, step);
         assert.equal(killed.signal, 'SIGKILL');
@@ -124,6 +144,24 @@ describe('SIGKILL at each step of the mcs-cert-expired fix (4.12, 9 steps)', () 
           assert.equal(restore.code, 0, restore.stdout + restore.stderr);
           const back = snapshot(cluster);
           for (const [key, value] of original) assert.deepEqual(back.get(key), value, `${key} after restore`);
+          // 4.12 loads its certificate only at start: a restored secret is served once the pods restart.
+          if (
+            restore.stdout.includes(
+              'restored secret openshift-machine-config-operator/machine-config-server-tls',
+            ) ||
+            restore.stdout.includes(
+              'recreated secret openshift-machine-config-operator/machine-config-server-tls',
+            )
+          ) {
+            assert.match(restore.stdout, /MCS: 3 of 3 MCS pods serve the restored certificate/);
+          }
+          const served = await servedAndStored(cluster);
+          assert.equal(
+            served.served,
+            originalServed,
+            'the MCS serves the certificate it served before the fix',
+          );
+          assert.equal(served.served, served.stored);
           // A restored fix is not resumed from its half-done manifest: it starts again elsewhere.
           const resumed = await fixApply(cluster.kubeconfigPath, backupDir);
           assert.equal(resumed.code, 2);
@@ -268,6 +306,67 @@ describe('permissions', () => {
   });
 });
 
+/** Runs the CLI on a pseudo-terminal (script(1)) and answers its [y/N] question with `answer`. */
+function onTerminal(args: string[], answer: string): Promise<{ out: string; asked: boolean }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'script',
+      [
+        '-qec',
+        `stty cols 200; ${process.execPath} ${CLI_PATH} ${args.join(' ')}; echo "exit=$?"`,
+        '/dev/null',
+      ],
+      { env: { ...process.env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] },
+    );
+    let out = '';
+    let asked = false;
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString('utf8');
+      if (!asked && out.includes('[y/N]')) {
+        asked = true;
+        child.stdin.write(`${answer}\r`);
+      }
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), 150_000);
+    child.on('error', reject);
+    child.on('close', () => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      resolve({ out, asked });
+    });
+  });
+}
+
+describe('confirmation on a terminal', () => {
+  test('fix --apply asks first: "n" changes nothing and writes no backup; "y" applies; restore asks too', async () => {
+    const cluster = await startSimCluster({ scenario: 'mcs-cert-expired', version: '4.12', speed: SPEED });
+    try {
+      await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+      const kc = cluster.kubeconfigPath;
+      const before = snapshot(cluster);
+      const backupDir = join(tmp, 'asked');
+      const args = ['fix', '--kubeconfig', kc, '--host', HOST, '--apply', '--backup-dir', backupDir];
+      const no = await onTerminal(args, 'n');
+      assert.ok(no.asked, no.out);
+      assert.match(no.out, /Apply 8 change step\(s\) to https:\/\/\S+ \(context admin\)\? \[y\/N\]/);
+      assert.match(no.out, /Nothing was changed\.\s+exit=0/);
+      assert.deepEqual(snapshot(cluster), before);
+      await assert.rejects(() => stat(backupDir), /ENOENT/);
+
+      const yes = await onTerminal(args, 'y');
+      assert.match(yes.out, /Fix applied\.[\s\S]*exit=0/);
+      assert.notDeepEqual(snapshot(cluster), before);
+
+      const restore = await onTerminal(['restore', backupDir, '--kubeconfig', kc], 'y');
+      assert.match(restore.out, /Put these objects back on https:\/\/\S+ \(context admin\)\? \[y\/N\]/);
+      assert.match(restore.out, /Every object is back as it was\.\s+exit=0/);
+      assert.deepEqual(snapshot(cluster), before);
+    } finally {
+      await cluster.close();
+    }
+  });
+});
+
 describe('rogue CSRs', () => {
   test('csr-pending on 4.16: a CSR for worker-0 created by another user with kubectl is never approved, and the output says why', async () => {
     const cluster = await startSimCluster({ scenario: 'csr-pending', speed: SPEED });
@@ -286,8 +385,39 @@ describe('rogue CSRs', () => {
           usages: ['digital signature', 'client auth'],
         },
       };
+      // Two more, each wrong in another way as well: a CN naming another node, and a serving
+      // CSR for worker-0 whose SANs reach beyond worker-0's addresses.
+      const otherNode = {
+        ...rogue,
+        metadata: { name: 'rogue-other-node' },
+        spec: {
+          ...rogue.spec,
+          request: Buffer.from(
+            await createCsrPem({ commonName: 'system:node:worker-9', organization: ['system:nodes'] }),
+          ).toString('base64'),
+        },
+      };
+      const wideSans = {
+        ...rogue,
+        metadata: { name: 'rogue-sans' },
+        spec: {
+          request: Buffer.from(
+            await createCsrPem({
+              commonName: 'system:node:worker-0',
+              organization: ['system:nodes'],
+              dnsNames: ['worker-0', 'evil.example.test'],
+              ipAddresses: ['192.0.2.99'],
+            }),
+          ).toString('base64'),
+          signerName: 'kubernetes.io/kubelet-serving',
+          usages: ['digital signature', 'key encipherment', 'server auth'],
+        },
+      };
       const file = join(tmp, 'rogue.json');
-      await writeFile(file, JSON.stringify(rogue));
+      await writeFile(
+        file,
+        JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [rogue, otherNode, wideSans] }),
+      );
       await kubectl(['--kubeconfig', kc, 'create', '--validate=false', '-f', file]);
       // Before the fix, on a terminal: the stages redrawn in place, then the timeout with where it stopped.
       // Not spawnSync: the simulated cluster runs in this process and must keep answering.
@@ -317,8 +447,8 @@ describe('rogue CSRs', () => {
       );
       assert.match(tty.stdout, /not approved: rogue-worker-0/);
       assert.ok(
-        tty.stdout.includes('\u001b[7A\u001b[J'),
-        'the stage block (and the refusal) is redrawn in place',
+        tty.stdout.includes('\u001b[9A\u001b[J'),
+        'the stage block (and the three refusals) is redrawn in place',
       );
       assert.match(tty.stdout, /worker-0 is not Ready after 4s: it stopped at "kubelet client CSR approved"/);
       assert.match(tty.stdout, /Next diagnosis: csr-pending/);
@@ -335,16 +465,30 @@ describe('rogue CSRs', () => {
         fix.stdout,
         /not approved: rogue-worker-0 \(client, system:node:worker-0, from system:admin\): requested by system:admin, not the node-bootstrapper/,
       );
-      const { stdout } = await kubectl([
-        '--kubeconfig',
-        kc,
-        'get',
-        'csr',
-        'rogue-worker-0',
-        '-o',
-        'jsonpath={.status.conditions}',
-      ]);
-      assert.equal(stdout.trim(), '', 'the rogue CSR has no condition: still pending');
+      assert.match(
+        fix.stdout,
+        /not approved: rogue-other-node \(client, system:node:worker-9, from system:admin\): .*CN system:node:worker-9 is not a name host worker-0 registers as/,
+      );
+      assert.match(
+        fix.stdout,
+        /not approved: rogue-sans \(serving, system:node:worker-0, from system:admin\): .*DNS SANs evil\.example\.test are not addresses of worker-0/,
+      );
+      assert.match(
+        fix.stdout,
+        /not approved: rogue-sans .*IP SANs 192\.0\.2\.99 are not addresses of worker-0/,
+      );
+      for (const name of ['rogue-worker-0', 'rogue-other-node', 'rogue-sans']) {
+        const { stdout } = await kubectl([
+          '--kubeconfig',
+          kc,
+          'get',
+          'csr',
+          name,
+          '-o',
+          'jsonpath={.status.conditions}',
+        ]);
+        assert.equal(stdout.trim(), '', `${name} has no condition: still pending`);
+      }
       const verify = await runCli([
         'verify',
         '--kubeconfig',
