@@ -57,20 +57,17 @@ export function fixFor(cause: CauseId, ctx: FixContext): Fix {
           'The new CA must reach every pointer config: the user-data secrets, and hosts already provisioned only after re-provisioning.',
         ],
       };
-    case 'mcs-ca-mismatch':
+    case 'mcs-ca-mismatch': {
+      const secret = ctx.userDataSecret ?? 'the pointer';
+      const entries = ctx.pointerCaEntries ?? 1;
       return {
         command,
         manual: [
-          (ctx.pointerCaEntries ?? 1) > 1
-            ? `# ${ctx.userDataSecret ?? 'the pointer'} trusts ${ctx.pointerCaEntries} CAs: oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server refuses it; add the CA that signs the serving certificate to its certificateAuthorities by hand`
-            : 'oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server',
-          ...((ctx.pointerCaEntries ?? 1) <= 1 &&
-          ctx.userDataSecret &&
-          !ctx.userDataSecret.endsWith('-managed')
-            ? [
-                `# ${ctx.userDataSecret} is not managed by the MCO: put the CA that signs the serving certificate in its userData by hand`,
-              ]
-            : []),
+          entries > 1
+            ? `# ${secret} trusts ${entries} CAs: oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server refuses it; add the CA that signs the serving certificate to its certificateAuthorities by hand`
+            : secret.startsWith('secret ') && !secret.startsWith('secret openshift-machine-api/')
+              ? `# ${secret} is outside openshift-machine-api, where oc does not look: put the CA that signs the serving certificate in its userData by hand`
+              : 'oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server',
           ...reprovision(ctx),
         ],
         notes: [
@@ -78,6 +75,7 @@ export function fixFor(cause: CauseId, ctx: FixContext): Fix {
           'A provisioned host keeps the pointer it was provisioned with; fixing the secret alone does not fix it.',
         ],
       };
+    }
     case 'worker-clock-skew':
       return {
         command,

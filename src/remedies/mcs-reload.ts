@@ -11,11 +11,11 @@ import { versionAtLeast } from '../openshift/version.js';
 import { keyMatchesCertificate } from '../pki/keys.js';
 import { RESOURCES } from '../sources/resources.js';
 import { keyOf, type KubeApi } from './kube-api.js';
-import { servedState, type ServedState } from './steps/mcs-pods.js';
-import { certsIn, secretKey, secretText } from './util.js';
+import { servedEverywhere, servedState } from './steps/mcs-pods.js';
+import { StepFailed } from './types.js';
+import { certsIn, secretKey, secretText, waitFor } from './util.js';
 
 export interface McsReload {
-  action: 'restarted' | 'reloads' | 'left';
   message: string;
   /** False when the pods did not come to serve the restored certificate in time. */
   ok: boolean;
@@ -55,7 +55,6 @@ export async function reloadRestoredMcs(
 ): Promise<McsReload> {
   if (clusterVersion && versionAtLeast(clusterVersion, '4.19')) {
     return {
-      action: 'reloads',
       ok: true,
       message: `the MCS (4.19+) reloads the restored ${MCS_TLS_SECRET} by itself once the kubelet updates its volume`,
     };
@@ -63,7 +62,6 @@ export async function reloadRestoredMcs(
   const problem = await secretProblem(api);
   if (problem) {
     return {
-      action: 'left',
       ok: true,
       message: `${problem}, as before the fix: the MCS pods were left serving the certificate the fix gave them (new pods could not start). To go all the way back: ${RESTART}`,
     };
@@ -77,23 +75,21 @@ export async function reloadRestoredMcs(
       `deleted ${stale.length} MCS pod(s) so they load the restored ${MCS_TLS_SECRET} (before 4.19 the MCS reads it only at start): ${stale.map((p) => p.metadata.name).join(', ')}`,
     );
   }
-  const deadline = Date.now() + opts.waitMs;
-  let now: ServedState = before;
-  for (;;) {
-    now = await servedState(api, MCS_PORT, name);
-    if (now.pods.length > 0 && now.stale.length === 0) {
-      return {
-        action: 'restarted',
-        ok: true,
-        message: `${now.current.length} of ${now.pods.length} MCS pods serve the restored certificate`,
-      };
-    }
-    if (Date.now() >= deadline) break;
-    await new Promise((r) => setTimeout(r, opts.pollMs));
+  const wait = { waitTimeoutMs: opts.waitMs, pollMs: opts.pollMs, log: opts.out };
+  try {
+    const now = await waitFor(wait, 'the MCS pods to serve the restored certificate', () =>
+      servedEverywhere(api, MCS_PORT, name),
+    );
+    return {
+      ok: true,
+      message: `${now.current.length} of ${now.pods.length} MCS pods serve the restored certificate`,
+    };
+  } catch (err) {
+    if (!(err instanceof StepFailed)) throw err;
+    const now = await servedState(api, MCS_PORT, name);
+    return {
+      ok: false,
+      message: `${err.message}: ${now.current.length} of ${now.pods.length} MCS pods serve it (${now.stale.join('; ')}); check them: oc -n ${MCO_NAMESPACE} get pods -l ${MCS_APP_LABEL}=${MCS_NAME}`,
+    };
   }
-  return {
-    action: 'restarted',
-    ok: false,
-    message: `after ${Math.round(opts.waitMs / 1000)} s, ${now.current.length} of ${now.pods.length} MCS pods serve the restored certificate (${now.stale.join('; ')}); check them: oc -n ${MCO_NAMESPACE} get pods -l ${MCS_APP_LABEL}=${MCS_NAME}`,
-  };
 }

@@ -54,7 +54,7 @@ export function certsIn(pem: string | undefined, source: string): CertInfo[] {
 
 /** Polls `probe` until it returns a value, or fails the step after ctx.waitTimeoutMs. */
 export async function waitFor<T>(
-  ctx: StepContext,
+  ctx: Pick<StepContext, 'waitTimeoutMs' | 'pollMs' | 'log'>,
   what: string,
   probe: () => Promise<T | undefined>,
   hint?: string,

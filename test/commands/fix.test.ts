@@ -74,7 +74,24 @@ describe('fix --apply, verify, diagnose: every failure scenario on 4.12 and 4.19
         await waitForHostOutcome(cluster.ctx, HOST, 60_000);
         const kc = cluster.kubeconfigPath;
         const before = await runCli(['diagnose', '--kubeconfig', kc, '--host', HOST, '-o', 'json']);
-        assert.equal(diagnoseJson(before.stdout).causes[0]?.id, scenario.expectedCause);
+        const first = diagnoseJson(before.stdout).causes[0];
+        assert.equal(first?.id, scenario.expectedCause);
+        assertNoLeak(cluster, before.stdout);
+        if (scenario.expectedCause === 'mcs-ca-mismatch') {
+          // oc replaces only a lone CA: the 4.19 pointer trusts two, so the manual says so.
+          assert.match(
+            first!.fix.manual[0]!,
+            version === '4.19'
+              ? /^# secret openshift-machine-api\/worker-user-data trusts 2 CAs: oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server refuses it/
+              : /^oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server$/,
+          );
+        }
+        if (scenario.expectedCause === 'worker-clock-skew') {
+          assert.match(
+            first!.fix.manual[0]!,
+            /^curl -sSk -u "\$\(oc -n openshift-machine-api get secret worker-0-bmc-secret .* -X PATCH .*\/redfish\/v1\/Managers\/BMC /,
+          );
+        }
 
         const plan = await runCli(['fix', '--kubeconfig', kc, '--host', HOST]);
         assert.equal(plan.code, 0, plan.stderr);

@@ -58,6 +58,16 @@ export async function servedState(api: KubeApi, port: number, serverName: string
   return { pods, current, stale };
 }
 
+/** The state when every MCS pod serves the secret's certificate; undefined while one does not. */
+export async function servedEverywhere(
+  api: KubeApi,
+  port: number,
+  serverName: string,
+): Promise<ServedState | undefined> {
+  const s = await servedState(api, port, serverName);
+  return s.pods.length > 0 && s.stale.length === 0 ? s : undefined;
+}
+
 /** The MCS port and the name Ignition sends as SNI, from the pointer the hosts use. */
 export function mcsEndpoint(facts: Facts): { port: number; serverName: string } {
   for (const host of facts.selected) {
@@ -78,10 +88,7 @@ export function mcsServingStep(facts: Facts): FixStep {
   const { port, serverName } = mcsEndpoint(facts);
   const describe = (s: ServedState) =>
     `${s.current.length} of ${s.pods.length} MCS pods serve the new certificate${s.stale.length ? ` (${s.stale.join('; ')})` : ''}`;
-  const served = async (ctx: StepContext) => {
-    const s = await servedState(ctx.api, port, serverName);
-    return s.pods.length > 0 && s.stale.length === 0 ? s : undefined;
-  };
+  const served = (ctx: StepContext) => servedEverywhere(ctx.api, port, serverName);
   return {
     id: 'mcs-serving',
     title: reloads

@@ -31,20 +31,20 @@ function caList(config: Json): Array<{ source?: string }> | undefined {
 }
 
 /** The first CA of a pointer's userData (its fingerprint), or why there is none. */
-function firstCa(userData: string | undefined): { fingerprint?: string; count: number; problem?: string } {
-  if (userData === undefined) return { count: 0, problem: 'no userData key' };
+function firstCa(userData: string | undefined): { fingerprint?: string; problem?: string } {
+  if (userData === undefined) return { problem: 'no userData key' };
   let config: Json;
   try {
     config = JSON.parse(userData) as Json;
   } catch {
-    return { count: 0, problem: 'userData is not Ignition JSON' };
+    return { problem: 'userData is not Ignition JSON' };
   }
   const cas = caList(config) ?? [];
-  if (!cas[0]?.source) return { count: cas.length, problem: 'no certificateAuthorities' };
+  if (!cas[0]?.source) return { problem: 'no certificateAuthorities' };
   const fingerprint = fingerprintOf(cas[0].source);
   return fingerprint
-    ? { fingerprint, count: cas.length }
-    : { count: cas.length, problem: 'certificateAuthorities[0] is not a data URL holding a certificate' };
+    ? { fingerprint }
+    : { problem: 'certificateAuthorities[0] is not a data URL holding a certificate' };
 }
 
 /**
