@@ -5,7 +5,8 @@
  * CSR created with kubectl is never approved, and the output says why.
  */
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { parseCertificates } from '../../src/pki/parse.js';
 import { CLI_PATH, runCli } from '../helpers/cli.js';
 import { fixApply, fixApplyArgs, HOST, kubectl, SPEED, verifyReady } from '../helpers/fix.js';
 
+const execFileAsync = promisify(execFile);
 let tmp: string;
 before(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'mcs-doctor-fix-safety-'));
@@ -215,6 +217,38 @@ describe('restore after a finished fix', () => {
       assert.match(restore.stdout, /Every object is back as it was/);
       const back = snapshot(cluster);
       for (const [key, value] of original) assert.deepEqual(back.get(key), value, `${key} after restore`);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  test('clock-behind: restore sets the BMC clock back where it was (3 years behind), as the real curl reads it', async () => {
+    const cluster = await startSimCluster({ scenario: 'clock-behind', speed: SPEED });
+    try {
+      await waitForHostOutcome(cluster.ctx, HOST, 60_000);
+      const host = cluster.ctx.hosts.get(HOST)!;
+      const password = cluster.seed.hosts.find((h) => h.name === HOST)!.bmc.password;
+      // The BMC clock minus ours, in days, as a Redfish client reads it.
+      const offsetDays = async (): Promise<number> => {
+        const { stdout } = await execFileAsync(
+          'curl',
+          ['-sSk', '--max-time', '10', '-u', `admin:${password}`, `${host.bmcUrl}/redfish/v1/Managers/BMC`],
+          { encoding: 'utf8' },
+        );
+        const dateTime = (JSON.parse(stdout) as { DateTime: string }).DateTime;
+        return (Date.parse(dateTime) - Date.now()) / 86_400_000;
+      };
+      assert.ok(Math.abs((await offsetDays()) + 3 * 365) < 1, 'the scenario starts 3 years behind');
+      const backupDir = join(tmp, 'clock-restore');
+      const fix = await fixApply(cluster.kubeconfigPath, backupDir);
+      assert.equal(fix.code, 0, fix.stdout + fix.stderr);
+      assert.ok(Math.abs(await offsetDays()) < 1, 'the fix set the clock to now');
+      const restore = await runCli(['restore', backupDir, '--kubeconfig', cluster.kubeconfigPath, '--yes']);
+      assert.equal(restore.code, 0, restore.stdout + restore.stderr);
+      assert.match(restore.stdout, /Restoring \d+ object\(s\) and 1 BMC clock\(s\)/);
+      assert.match(restore.stdout, /restored BMC clock of openshift-machine-api\/worker-0: reads \S+ again/);
+      assert.ok(Math.abs((await offsetDays()) + 3 * 365) < 1, 'restore put the clock back 3 years');
+      assert.ok(!(restore.stdout + fix.stdout).includes(password), 'the BMC password was printed');
     } finally {
       await cluster.close();
     }
