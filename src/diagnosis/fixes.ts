@@ -9,7 +9,7 @@ export interface FixContext {
   namespace: string;
   version: string | null;
   /** The host's BMC, for the exact clock commands. */
-  bmc?: Omit<BmcTarget, 'host' | 'namespace' | 'version'>;
+  bmc?: BmcTarget;
   userDataSecret?: string;
   /** How many certificateAuthorities entries that pointer has (oc replaces only a lone one). */
   pointerCaEntries?: number;
@@ -80,8 +80,8 @@ export function fixFor(cause: CauseId, ctx: FixContext): Fix {
       return {
         command,
         manual: [
-          ...(ctx.host && ctx.bmc
-            ? bmcClockCommands({ ...ctx.bmc, host: ctx.host, namespace: ctx.namespace, version: ctx.version })
+          ...(ctx.bmc
+            ? bmcClockCommands(ctx.bmc)
             : [
                 '# set the host clock in its BMC (Redfish: PATCH /redfish/v1/Managers/<id> {"DateTime": ...}) or its firmware setup',
               ]),

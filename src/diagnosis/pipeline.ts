@@ -6,7 +6,7 @@
  * gives a complete picture for a joined host.
  */
 import { nodeRegisteredRecently, type HostFacts } from '../checks/facts/hosts.js';
-import { isJoined, type Facts } from '../checks/facts/index.js';
+import { bmcTargetOf, isJoined, type Facts } from '../checks/facts/index.js';
 import { assessTls, type TlsAssessment } from '../checks/facts/tls.js';
 import { formatRFC3339 } from '../pki/gotime.js';
 import type { VerifyResult } from '../pki/types.js';
@@ -192,12 +192,7 @@ export function diagnoseHost(facts: Facts, host: HostFacts): HostDiagnosis {
       host: host.name,
       namespace: host.namespace,
       version: facts.cluster.version,
-      bmc: {
-        credentialsName: host.credentialsName,
-        bmcAddress: host.bmcAddress,
-        insecure: host.disableCertificateVerification,
-        manager: tls?.clock.bmc?.ok ? tls.clock.bmc.manager : undefined,
-      },
+      bmc: bmcTargetOf(host, facts),
       userDataSecret: pointerRef,
       pointerCaEntries: tls?.pointer.pointer?.certificateAuthorities.length,
     }),

@@ -8,12 +8,11 @@
  */
 import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME, MCS_TLS_SECRET } from '../openshift/mco-names.js';
 import { versionAtLeast } from '../openshift/version.js';
-import { keyMatchesCertificate } from '../pki/keys.js';
 import { RESOURCES } from '../sources/resources.js';
 import { keyOf, type KubeApi } from './kube-api.js';
 import { servedEverywhere, servedState } from './steps/mcs-pods.js';
 import { StepFailed } from './types.js';
-import { certsIn, secretKey, secretText, waitFor } from './util.js';
+import { certsIn, keyPairMatches, secretKey, secretText, waitFor } from './util.js';
 
 export interface McsReload {
   message: string;
@@ -28,14 +27,10 @@ async function secretProblem(api: KubeApi): Promise<string | undefined> {
   const secret = await api.get(secretKey(MCO_NAMESPACE, MCS_TLS_SECRET));
   if (!secret) return `secret ${MCS_TLS_SECRET} does not exist again`;
   const leaf = certsIn(secretText(secret, 'tls.crt'), 'tls.crt')[0];
-  const key = secretText(secret, 'tls.key');
   if (!leaf) return `${MCS_TLS_SECRET} holds no parsable certificate again`;
-  try {
-    if (key && keyMatchesCertificate(key, leaf)) return undefined;
-  } catch {
-    // an unparsable key is a mismatch too
-  }
-  return `tls.key in ${MCS_TLS_SECRET} does not match tls.crt again`;
+  return keyPairMatches(secretText(secret, 'tls.key'), leaf)
+    ? undefined
+    : `tls.key in ${MCS_TLS_SECRET} does not match tls.crt again`;
 }
 
 async function serverName(api: KubeApi): Promise<string> {

@@ -227,11 +227,11 @@ export function planFix(facts: Facts, opts: PlanOptions): FixPlan {
         notes: [
           'A power cycle alone keeps the old pointer on the config drive: the host is re-provisioned.',
           'A pointer with one CA has it replaced (as oc does); one with several gets the CA first and keeps the others.',
-          ...(!baremetal || rootCa
-            ? []
-            : [
+          ...(baremetal && fromBundle
+            ? [
                 'kube-system/root-ca is left alone: from 4.19 the MCO renders the -managed user-data from the machine-config-server-ca bundle.',
-              ]),
+              ]
+            : []),
         ],
         summary:
           'Put the CA that verifies the serving certificate into the user-data, then re-provision the host',

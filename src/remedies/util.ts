@@ -1,4 +1,5 @@
 /** Small pieces every remedy step uses: object references, secret values, waiting for the cluster. */
+import { keyMatchesCertificate } from '../pki/keys.js';
 import { parseCertificates } from '../pki/parse.js';
 import type { CertInfo } from '../pki/types.js';
 import { RESOURCES } from '../sources/resources.js';
@@ -49,6 +50,16 @@ export function certsIn(pem: string | undefined, source: string): CertInfo[] {
     return parseCertificates(pem, source);
   } catch {
     return [];
+  }
+}
+
+/** Whether a PEM private key is the key of the certificate; an absent or unparsable key is not. */
+export function keyPairMatches(keyPem: string | undefined, cert: CertInfo): boolean {
+  if (!keyPem) return false;
+  try {
+    return keyMatchesCertificate(keyPem, cert);
+  } catch {
+    return false;
   }
 }
 

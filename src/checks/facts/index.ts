@@ -4,6 +4,7 @@
  */
 import type { PointerConfig } from '../../ignition/types.js';
 import { BmcAddressError, parseBmcAddress } from '../../metal3/bmc-address.js';
+import type { BmcTarget } from '../../metal3/bmc-commands.js';
 import type { CertInfo } from '../../pki/types.js';
 import { workerFetch } from '../../probes/fetch.js';
 import { readBmcClock, type BmcClock, type BmcClockRequest } from '../../probes/redfish.js';
@@ -288,6 +289,20 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
 }
 
 /** How to reach a host's BMC over Redfish (address, credentials from its secret), or why it cannot be. */
+/** The host's BMC as by-hand commands need it (its Manager when a read found it). */
+export function bmcTargetOf(host: HostFacts, facts: Pick<Facts, 'clockOf' | 'cluster'>): BmcTarget {
+  const bmc = facts.clockOf(host).bmc;
+  return {
+    host: host.name,
+    namespace: host.namespace,
+    credentialsName: host.credentialsName,
+    bmcAddress: host.bmcAddress,
+    insecure: host.disableCertificateVerification,
+    manager: bmc?.ok ? bmc.manager : undefined,
+    version: facts.cluster.version,
+  };
+}
+
 export function bmcRequestOf(
   host: HostFacts,
   secrets: ReturnType<typeof itemsOf>,

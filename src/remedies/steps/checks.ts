@@ -3,7 +3,7 @@
  * password). Each reads one thing; a failing one stops the fix with the manual step to take,
  * and rerunning the fix after that step goes on from there.
  */
-import { bmcRequestOf, type Facts } from '../../checks/facts/index.js';
+import { bmcRequestOf, bmcTargetOf, type Facts } from '../../checks/facts/index.js';
 import type { HostFacts } from '../../checks/facts/hosts.js';
 import { itemsOf } from '../../checks/snapshot.js';
 import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME } from '../../openshift/mco-names.js';
@@ -14,7 +14,6 @@ import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';
 import { StepFailed, type FixStep, type StepContext } from '../types.js';
 import { bmhKey, waitFor } from '../util.js';
-import { bmcTargetOf } from './host.js';
 import { mcsEndpoint } from './mcs-pods.js';
 
 const SELECTOR = `${MCS_APP_LABEL}=${MCS_NAME}`;

@@ -3,11 +3,11 @@
  * user-data secret as it is now), setting its BMC clock over Redfish, and power-cycling it
  * through the Metal3 reboot annotation.
  */
-import { bmcRequestOf } from '../../checks/facts/index.js';
+import { bmcRequestOf, bmcTargetOf } from '../../checks/facts/index.js';
 import type { HostFacts } from '../../checks/facts/hosts.js';
 import { itemsOf } from '../../checks/snapshot.js';
 import type { Facts } from '../../checks/facts/index.js';
-import { bmcClockCommands, type BmcTarget } from '../../metal3/bmc-commands.js';
+import { bmcClockCommands } from '../../metal3/bmc-commands.js';
 import { readBmcClock, setBmcClock } from '../../probes/redfish.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';
@@ -214,20 +214,6 @@ export function bmcClockStep(host: HostFacts, facts: Facts): FixStep {
       }
       return `the BMC clock of ${host.name} reads ${clock.dateTime}`;
     },
-  };
-}
-
-/** The host's BMC as the by-hand commands need it (its Manager when a read found it). */
-export function bmcTargetOf(host: HostFacts, facts: Facts): BmcTarget {
-  const bmc = facts.clockOf(host).bmc;
-  return {
-    host: host.name,
-    namespace: host.namespace,
-    credentialsName: host.credentialsName,
-    bmcAddress: host.bmcAddress,
-    insecure: host.disableCertificateVerification,
-    manager: bmc?.ok ? bmc.manager : undefined,
-    version: facts.cluster.version,
   };
 }
 

@@ -24,7 +24,16 @@ import type { KubeObject } from '../../sources/types.js';
 import type { Facts } from '../../checks/facts/index.js';
 import type { ObjectKey } from '../kube-api.js';
 import { StepFailed, type FixStep, type StepContext } from '../types.js';
-import { b64, certsIn, configMapKey, configMapText, rfc3339, secretKey, secretText } from '../util.js';
+import {
+  b64,
+  certsIn,
+  configMapKey,
+  configMapText,
+  keyPairMatches,
+  rfc3339,
+  secretKey,
+  secretText,
+} from '../util.js';
 
 const CA_SECRET = secretKey(MCO_NAMESPACE, MCS_CA_NAME);
 const CA_BUNDLE = configMapKey(MCO_NAMESPACE, MCS_CA_NAME);
@@ -54,13 +63,7 @@ export async function readSigningCa(ctx: StepContext): Promise<SigningCa | strin
   if (!cert || !certPem) return `secret ${MCO_NAMESPACE}/${MCS_CA_NAME} has no parsable tls.crt`;
   if (!cert.isCA) return `the certificate in ${MCS_CA_NAME} is not a CA`;
   if (!keyPem) return `secret ${MCO_NAMESPACE}/${MCS_CA_NAME} has no tls.key`;
-  let matches = false;
-  try {
-    matches = keyMatchesCertificate(keyPem, cert);
-  } catch {
-    matches = false;
-  }
-  if (!matches) return `tls.key in ${MCS_CA_NAME} does not match its certificate`;
+  if (!keyPairMatches(keyPem, cert)) return `tls.key in ${MCS_CA_NAME} does not match its certificate`;
   const now = Date.now();
   if (cert.notBefore.getTime() > now)
     return `the CA in ${MCS_CA_NAME} is not valid before ${rfc3339(cert.notBefore)}`;

@@ -54,15 +54,19 @@ function scenario(
  * so the rotator was never added and the installer's secret (with no CA objects) stayed.
  */
 async function expiredShape(opts: ScenarioOptions): Promise<ScenarioShape> {
-  return withoutRotator(opts, await healthyShape(opts, { ageMs: TEN_YEARS_MS + 20 * DAY_MS, rotate: false }));
+  return healthyWithoutRotator(opts, { ageMs: TEN_YEARS_MS + 20 * DAY_MS });
 }
 
 /**
- * On 4.19 the rotator replaces a serving certificate that is expiring, lacks a SAN or is
- * missing, whenever it runs; such a failure lasts only on a cluster without MachineSets, where
- * the rotator is never added (hasFunctionalMachineAPI). Its shape was built with rotate: false.
+ * The installer's PKI, never rotated. On 4.19 the rotator replaces a serving certificate that is
+ * expiring, lacks a SAN or is missing, whenever it runs; such a failure lasts only on a cluster
+ * without MachineSets, where the rotator is never added (hasFunctionalMachineAPI).
  */
-function withoutRotator(opts: ScenarioOptions, shape: ScenarioShape): ScenarioShape {
+async function healthyWithoutRotator(
+  opts: ScenarioOptions,
+  o: Omit<NonNullable<Parameters<typeof healthyShape>[1]>, 'rotate'> = {},
+): Promise<ScenarioShape> {
+  const shape = await healthyShape(opts, { ...o, rotate: false });
   return opts.version === '4.19' ? { ...shape, machineSet: false } : shape;
 }
 
@@ -203,8 +207,7 @@ export const SCENARIO_LIST: readonly ScenarioDef[] = [
     notes: { '4.19': NO_ROTATOR_419 },
     expectedCause: 'mcs-san-mismatch',
     requires: [PROVISION_AND_FETCH, ROTATOR_GATE],
-    shape: async (opts) =>
-      withoutRotator(opts, await healthyShape(opts, { certShape: 'legacy', rotate: false })),
+    shape: async (opts) => healthyWithoutRotator(opts, { certShape: 'legacy' }),
   }),
   scenario({
     name: 'mcs-unreachable',
@@ -230,8 +233,7 @@ export const SCENARIO_LIST: readonly ScenarioDef[] = [
       'Nothing recreates machine-config-server-tls before 4.19',
       ROTATOR_GATE,
     ],
-    shape: async (opts) =>
-      withoutRotator(opts, { ...(await healthyShape(opts, { rotate: false })), tlsSecretDeleted: true }),
+    shape: async (opts) => ({ ...(await healthyWithoutRotator(opts)), tlsSecretDeleted: true }),
   }),
   scenario({
     name: 'mcs-cert-corrupt',
@@ -263,8 +265,7 @@ export const SCENARIO_LIST: readonly ScenarioDef[] = [
     notes: { '4.19': NO_ROTATOR_419 },
     expectedCause: 'mcs-cert-expiring',
     requires: [PROVISION_AND_FETCH, 'The approver approves the CSRs (the host joins)', ROTATOR_GATE],
-    shape: async (opts) =>
-      withoutRotator(opts, await healthyShape(opts, { ageMs: TEN_YEARS_MS - 10 * DAY_MS, rotate: false })),
+    shape: async (opts) => healthyWithoutRotator(opts, { ageMs: TEN_YEARS_MS - 10 * DAY_MS }),
   }),
   scenario({
     name: 'csr-pending',
