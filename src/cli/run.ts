@@ -6,6 +6,9 @@ import { simCommand } from '../commands/sim.js';
 import { diagnoseCommand } from '../commands/diagnose.js';
 import { fixCommand, restoreCommand } from '../commands/fix.js';
 import { verifyCommand } from '../commands/verify.js';
+import { contextCommand } from '../commands/context.js';
+import { normaliseBooleanFlags } from '../commands/flags.js';
+import { InputError } from './errors.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {
@@ -25,15 +28,53 @@ export function buildProgram(): Command {
   program.addCommand(probeCommand());
   program.addCommand(explainCommand());
   program.addCommand(simCommand());
+  program.addCommand(contextCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
+}
+
+function booleanFlags(cmd: Command, into = new Set<string>()): Set<string> {
+  for (const o of cmd.options) {
+    if (!o.required && !o.optional && o.long) into.add(o.long.replace(/^--/, ''));
+  }
+  for (const sub of cmd.commands) booleanFlags(sub, into);
+  return into;
+}
+
+/**
+ * A group command (`sim`) given a subcommand it does not have: commander would print the
+ * group's help for `sim stop --help`; say plainly that there is no such command.
+ */
+function checkSubcommands(program: Command, argv: string[]): void {
+  let cmd = program;
+  for (const arg of argv) {
+    if (arg.startsWith('-')) return;
+    if (cmd.commands.length === 0) return;
+    const next = cmd.commands.find((c) => c.name() === arg || c.aliases().includes(arg));
+    if (!next) {
+      if (arg === 'help') return;
+      const path = [...commandPath(cmd), arg].join(' ');
+      throw new InputError(`unknown command "${path}"`, {
+        where: 'command line',
+        hint: `${commandPath(cmd).join(' ')} has: ${cmd.commands.map((c) => c.name()).join(', ')}`,
+      });
+    }
+    cmd = next;
+  }
+}
+
+function commandPath(cmd: Command): string[] {
+  const names: string[] = [];
+  for (let c: Command | null = cmd; c; c = c.parent) names.unshift(c.name());
+  return names;
 }
 
 /** Runs the CLI and returns the exit code; user errors are printed without a stack trace. */
 export async function runCli(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    checkSubcommands(program, argv);
+    await program.parseAsync(normaliseBooleanFlags(argv, booleanFlags(program)), { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.healthy;
   } catch (err) {
     if (err instanceof CommanderError) {

@@ -1,6 +1,5 @@
 /** `mcs-doctor diagnose`: the whole join pipeline, live or from a must-gather, with the root cause and its evidence. */
-import { Command, Option } from 'commander';
-import { InputError } from '../cli/errors.js';
+import { Command } from 'commander';
 import type { DiagnoseReport } from '../diagnosis/model.js';
 import { colourEnabled, palette } from '../report/colour.js';
 import { renderDiagnoseJson, renderDiagnoseYaml } from '../report/diagnose-data.js';
@@ -9,59 +8,36 @@ import { renderDiagnoseJunit } from '../report/diagnose-junit.js';
 import { renderDiagnoseMarkdown } from '../report/diagnose-markdown.js';
 import { renderDiagnoseText } from '../report/diagnose-text.js';
 import type { ClusterSource } from '../sources/types.js';
+import {
+  expiryWarningDaysOf,
+  expiryWarningOptions,
+  kubeconfigFlagsOf,
+  outputOption,
+  parseRequestTimeout,
+  parseResolve,
+  parseTime,
+  probeTimeoutOf,
+  repeatable,
+  withClusterFlags,
+  type ClusterFlags,
+} from './flags.js';
 
 const FORMATS = ['text', 'json', 'yaml', 'markdown', 'junit', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
-interface DiagnoseFlags {
-  host: string[];
+interface DiagnoseFlags extends ClusterFlags {
+  host?: string[];
   all?: boolean;
   mustGather?: string;
   pointer?: string;
   hostClock?: string;
   bmc?: boolean;
   probe: boolean;
-  resolve: string[];
-  kubeconfig?: string;
-  context?: string;
-  requestTimeout: string;
-  expiryWarningDays: string;
+  resolve?: string[];
+  expiryWarning: string;
+  expiryWarningDays?: string;
   output: Format;
   verbose?: boolean;
-}
-
-function parseTime(value: string, flag: string): Date {
-  const iso = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(value) ? `${value}Z` : value;
-  const d = new Date(iso);
-  if (!/^\d{4}-\d\d-\d\d/.test(value) || Number.isNaN(d.getTime())) {
-    throw new InputError(`${flag} "${value}" is not an ISO 8601 time`, {
-      where: flag,
-      hint: 'e.g. 2026-11-24T03:00:00Z (UTC when no zone is given)',
-    });
-  }
-  return d;
-}
-
-function positive(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new InputError(`${flag} must be a positive number, got "${value}"`, { where: flag });
-  return n;
-}
-
-function parseResolve(entries: string[]): Map<string, string> | undefined {
-  if (entries.length === 0) return undefined;
-  const map = new Map<string, string>();
-  for (const e of entries) {
-    const i = e.indexOf(':');
-    if (i <= 0)
-      throw new InputError(`--resolve "${e}" is not HOST:IP`, {
-        where: '--resolve',
-        hint: 'e.g. --resolve api-int.example.com:192.0.2.10',
-      });
-    map.set(e.slice(0, i).toLowerCase(), e.slice(i + 1).replace(/^\[|\]$/g, ''));
-  }
-  return map;
 }
 
 /** Progress on stderr, only on a terminal and only for work that takes more than a second. */
@@ -115,9 +91,9 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
     ? await (await import('../ignition/input.js')).readPointer(flags.pointer)
     : undefined;
   const hostClock = flags.hostClock ? parseTime(flags.hostClock, '--host-clock') : undefined;
-  const timeoutMs = positive(flags.requestTimeout, '--request-timeout') * 1000;
-  const expiryWarningDays = positive(flags.expiryWarningDays, '--expiry-warning-days');
-  const resolve = parseResolve(flags.resolve);
+  const timeoutMs = parseRequestTimeout(flags.requestTimeout);
+  const expiryWarningDays = expiryWarningDaysOf(flags);
+  const resolve = parseResolve(flags.resolve, 22623);
   const progress = progressReporter();
   let source: ClusterSource | undefined;
   try {
@@ -131,14 +107,11 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
       ? await (await import('../sources/must-gather/index.js')).openMustGather(flags.mustGather)
       : await (
           await import('../sources/live.js')
-        ).openLiveSource({
-          kubeconfig: flags.kubeconfig,
-          context: flags.context,
-          requestTimeoutMs: timeoutMs,
-        });
+        ).openLiveSource({ ...kubeconfigFlagsOf(flags), requestTimeoutMs: timeoutMs });
     const { diagnose } = await import('../diagnosis/diagnose.js');
     const report = await diagnose(source, {
       hosts: flags.host,
+      namespace: flags.namespace,
       all: flags.all,
       pointer,
       hostClock,
@@ -148,16 +121,10 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
       expiryWarningDays,
       // A must-gather is judged as of when it was collected, not years later.
       now: source.kind === 'must-gather' ? source.collectedAt : new Date(),
-      probeTimeoutMs: Math.min(timeoutMs, 10_000),
+      probeTimeoutMs: probeTimeoutOf(timeoutMs),
       onProgress: (what) => progress.update(what),
     });
     progress.done();
-    if (flags.host.length > 0) {
-      const missing = flags.host.filter((h) => !report.hosts.some((d) => d.host === h));
-      if (missing.length > 0 && report.checks.find((c) => c.id === 'bmh-state')?.status !== 'unknown') {
-        process.stderr.write(`warning: no BareMetalHost named ${missing.join(', ')}\n`);
-      }
-    }
     process.stdout.write(
       renderDiagnose(report, flags.output, { colour: colourEnabled(process.stdout), verbose: flags.verbose }),
     );
@@ -169,15 +136,15 @@ export async function runDiagnose(flags: DiagnoseFlags): Promise<number> {
 }
 
 export function diagnoseCommand(): Command {
-  return new Command('diagnose')
+  const cmd = new Command('diagnose')
     .description(
       'Walk the join pipeline of new workers (live, or from a must-gather) and name the root cause with its evidence and the fix',
     )
-    .option(
-      '--host <name>',
-      'diagnose this BareMetalHost (repeatable); default: every host not yet joined',
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
+    .addOption(
+      repeatable(
+        '--host <name>',
+        'diagnose this BareMetalHost (repeatable); default: every host not yet joined',
+      ),
     )
     .option('--all', 'diagnose every BareMetalHost, joined ones too')
     .option('--must-gather <path>', 'offline: a must-gather directory, or its .tar, .tar.gz, .tar.xz or .zip')
@@ -195,29 +162,20 @@ export function diagnoseCommand(): Command {
     )
     .option('--no-bmc', 'do not contact the BMCs')
     .option('--no-probe', 'do not probe the MCS endpoint from this machine')
-    .option(
-      '--resolve <host:ip>',
-      'connect to IP for HOST when probing the MCS (repeatable)',
-      (v: string, prev: string[]) => [...prev, v],
-      [] as string[],
-    )
-    .option(
-      '--kubeconfig <path>',
-      'kubeconfig file (default: KUBECONFIG, ~/.kube/config, or the in-cluster service account)',
-    )
-    .option('--context <name>', 'kubeconfig context')
-    .option('--request-timeout <seconds>', 'limit for each API, MCS and BMC request', '15')
-    .option(
-      '--expiry-warning-days <days>',
-      'warn when the serving certificate expires within this many days',
-      '30',
-    )
-    .addOption(new Option('-o, --output <format>', 'output format').choices([...FORMATS]).default('text'))
+    .addOption(repeatable('--resolve <host:ip>', 'connect to IP for HOST when probing the MCS (repeatable)'));
+  for (const o of expiryWarningOptions(
+    'warn when the serving certificate expires within this time (e.g. 30d, 720h)',
+  ))
+    cmd.addOption(o);
+  return withClusterFlags(cmd, {
+    timeoutHelp: 'limit for each API, MCS and BMC request (e.g. 30s; 0 = no limit)',
+  })
+    .addOption(outputOption(FORMATS))
     .option('-v, --verbose', 'show every finding of every check')
     .addHelpText(
       'after',
       '\nExit codes: 0 healthy, 1 problem found, 2 bad input, 3 cluster unreachable, 4 inconclusive.\n' +
-        'Examples:\n  mcs-doctor diagnose --host worker-0\n  mcs-doctor diagnose --must-gather must-gather.tar.gz --pointer worker-user-data.yaml -o markdown',
+        'Examples:\n  mcs-doctor diagnose --host worker-0 -n openshift-machine-api\n  mcs-doctor diagnose --context admin --request-timeout 30s -o json\n  mcs-doctor diagnose --must-gather must-gather.tar.gz --pointer worker-user-data.yaml -o markdown',
     )
     .action(async (flags: DiagnoseFlags) => {
       process.exitCode = await runDiagnose(flags);

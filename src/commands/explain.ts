@@ -1,9 +1,13 @@
 /** `mcs-doctor explain FILE|-`: Ignition failures in console or journal text -> root causes. */
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { ExitCode } from '../cli/errors.js';
 import { explainLog } from '../ignition/log.js';
-import { renderExplainJson } from '../report/explain-json.js';
+import { isDataFormat } from '../report/data.js';
+import { renderExplainData } from '../report/explain-json.js';
 import { renderExplainText } from '../report/explain-text.js';
+import { outputOption } from './flags.js';
+
+const EXIT = { fail: ExitCode.problem, ok: ExitCode.healthy, inconclusive: ExitCode.inconclusive } as const;
 
 export function explainCommand(): Command {
   return new Command('explain')
@@ -14,15 +18,17 @@ export function explainCommand(): Command {
       '<file>',
       'console or journal text (journalctl, serial console, or ignition -log-to-stdout); - reads stdin',
     )
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(outputOption())
     .addHelpText(
       'after',
-      '\nExit codes: 0 no failure found, 1 failures found, 2 bad input.\n' +
+      '\nExit codes: 0 a successful fetch and no failure, 1 failures found, 2 bad input (missing, binary or compressed file), 4 nothing to judge (no Ignition fetch in the text).\n' +
         'Example: journalctl -b -u ignition-fetch.service | mcs-doctor explain -',
     )
-    .action(async (file: string, opts: { output: 'text' | 'json' }) => {
+    .action(async (file: string, opts: { output: 'text' | 'json' | 'yaml' }) => {
       const result = await explainLog(file);
-      process.stdout.write(opts.output === 'json' ? renderExplainJson(result) : renderExplainText(result));
-      process.exitCode = result.failuresFound ? ExitCode.problem : ExitCode.healthy;
+      process.stdout.write(
+        isDataFormat(opts.output) ? renderExplainData(result, opts.output) : renderExplainText(result),
+      );
+      process.exitCode = EXIT[result.verdict];
     });
 }

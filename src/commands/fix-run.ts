@@ -17,25 +17,17 @@ import { restoreBackup } from '../remedies/restore.js';
 import { MCO_NAMESPACE, MCS_TLS_SECRET } from '../openshift/mco-names.js';
 import { FixRefused, type FixPlan } from '../remedies/types.js';
 import { openLiveSource, type LiveSource } from '../sources/live.js';
+import type { KubeTarget } from '../sources/kubeconfig.js';
+import { renderData } from '../report/data.js';
+import {
+  expiryWarningDaysOf,
+  kubeconfigFlagsOf,
+  parsePositiveDuration,
+  parseRequestTimeout,
+  probeTimeoutOf,
+} from './flags.js';
 import { VERSION } from '../version.js';
 import type { FixFlags, RestoreFlags } from './fix.js';
-
-export function parseDuration(value: string, flag: string): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
-  if (!m) {
-    throw new InputError(`${flag} "${value}" is not a duration`, { where: flag, hint: 'e.g. 30m, 90s, 1h' });
-  }
-  const n = Number(m[1]);
-  const unit = m[2] ?? 's';
-  return n * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[unit as 'ms' | 's' | 'm' | 'h'];
-}
-
-function positive(value: string, flag: string): number {
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new InputError(`${flag} must be a positive number, got "${value}"`, { where: flag });
-  return n;
-}
 
 async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
@@ -54,10 +46,28 @@ function stamp(d: Date): string {
     .replace(/\.\d{3}Z$/, 'Z');
 }
 
-function renderPlan(plan: FixPlan, version: string | null, out: (s: string) => void): void {
+/** The cluster a plan is for, as JSON and YAML carry it: read before anything changes. */
+export function targetOf(source: LiveSource): {
+  server: string;
+  context: string;
+  cluster: string;
+  user: string;
+  namespace: string;
+} {
+  const t: KubeTarget = source.target;
+  return { server: t.server, context: t.context, cluster: t.cluster, user: t.user, namespace: t.namespace };
+}
+
+function renderPlan(
+  plan: FixPlan,
+  version: string | null,
+  source: LiveSource,
+  out: (s: string) => void,
+): void {
   out(
     `Fix plan: ${plan.cause}${plan.host ? ` on ${plan.host}` : ''} (OpenShift ${version ?? 'unknown'}, strategy ${plan.strategy})`,
   );
+  out(`Cluster: ${source.location}${source.target.user ? `, user ${source.target.user}` : ''}`);
   out(plan.summary);
   out('');
   plan.steps.forEach((s, i) => {
@@ -80,34 +90,31 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
       hint: `use one of: ${FIXABLE.join(', ')}`,
     });
   }
-  const timeoutMs = positive(flags.requestTimeout, '--request-timeout') * 1000;
-  const waitTimeoutMs = parseDuration(flags.waitTimeout, '--wait-timeout');
-  const expiryWarningDays = positive(flags.expiryWarningDays, '--expiry-warning-days');
-  const json = flags.output === 'json';
+  const timeoutMs = parseRequestTimeout(flags.requestTimeout);
+  const waitTimeoutMs = parsePositiveDuration(flags.waitTimeout, '--wait-timeout');
+  const expiryWarningDays = expiryWarningDaysOf(flags);
+  const data = flags.output === 'json' || flags.output === 'yaml' ? flags.output : undefined;
   const lines: string[] = [];
   const out = (s: string) => {
-    if (json) lines.push(s);
+    if (data) lines.push(s);
     else process.stdout.write(s + '\n');
   };
-  const source = await openLiveSource({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    requestTimeoutMs: timeoutMs,
-  });
+  const source = await openLiveSource({ ...kubeconfigFlagsOf(flags), requestTimeoutMs: timeoutMs });
   try {
     const api = new KubeApi(source);
     const { report, facts } = await analyse(source, {
       hosts: flags.host ? [flags.host] : undefined,
+      namespace: flags.namespace,
       bmc: 'auto',
       probe: true,
       expiryWarningDays,
       now: new Date(),
-      probeTimeoutMs: Math.min(timeoutMs, 10_000),
+      probeTimeoutMs: probeTimeoutOf(timeoutMs),
     });
-    if (flags.host && !facts.hosts.some((h) => h.name === flags.host)) {
-      throw new InputError(`there is no BareMetalHost named ${flags.host}`, {
+    if (flags.host && !facts.selected.some((h) => h.name === flags.host)) {
+      throw new InputError(`the BareMetalHosts could not be read, so ${flags.host} cannot be fixed`, {
         where: '--host',
-        hint: 'oc get bmh -A lists them',
+        hint: 'use a context that may list baremetalhosts.metal3.io (manifests/rbac/mcs-doctor-fix.yaml)',
       });
     }
     const hostKey = flags.host ?? null;
@@ -116,7 +123,7 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
     if (flags.backupDir && (await BackupDir.exists(flags.backupDir))) {
       backup = await BackupDir.open(flags.backupDir);
       const m = backup.manifest;
-      if (m.server !== source.location.split(' ')[0]) {
+      if (m.server !== source.apiServer) {
         throw new InputError(`${flags.backupDir} holds a fix for ${m.server}, not for this cluster`, {
           where: '--backup-dir',
           hint: 'give a new directory, or the kubeconfig of that cluster',
@@ -143,7 +150,7 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
         );
       }
     } else if (!flags.backupDir && flags.apply) {
-      const server = source.location.split(' ')[0] ?? '';
+      const server = source.apiServer;
       for (const cause of causeArg ? [causeArg] : FIXABLE) {
         backup = await BackupDir.findUnfinished(defaultBackupRoot(), { server, cause, host: hostKey });
         if (backup) break;
@@ -174,20 +181,26 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
             ? `diagnose finds nothing wrong${flags.host ? ` with ${flags.host}` : ''}: nothing to fix.`
             : `diagnose does not find ${what}${flags.host ? ` for ${flags.host}` : ''}${report.causes[0] ? ` (it names ${report.causes[0].id}; run mcs-doctor diagnose)` : ''}: nothing to fix.`,
         );
-        if (json)
+        if (data)
           process.stdout.write(
-            JSON.stringify(
-              { schemaVersion: 1, cause: null, verdict: report.verdict, steps: [], messages: lines },
-              null,
-              2,
-            ) + '\n',
+            renderData(
+              {
+                schemaVersion: 1,
+                target: targetOf(source),
+                cause: null,
+                verdict: report.verdict,
+                steps: [],
+                messages: lines,
+              },
+              data,
+            ),
           );
         return report.verdict === 'inconclusive' ? ExitCode.inconclusive : ExitCode.healthy;
       }
       cause = chosen.id;
       if (chosen.host) hosts = facts.hosts.filter((h) => h.name === chosen.host);
     }
-    if (flags.host) hosts = facts.hosts.filter((h) => h.name === flags.host);
+    if (flags.host) hosts = facts.selected;
     else if (!backup) {
       const affected = new Set(
         report.hosts.filter((h) => h.causes.some((c) => c.id === cause)).map((h) => h.host),
@@ -204,7 +217,7 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
         hosts,
         strategy: (backup?.manifest.strategy === 'delete-secret' ? 'delete-secret' : flags.strategy) as
           Strategy | undefined,
-        ntpServers: flags.ntpServer,
+        ntpServers: flags.ntpServer ?? [],
         expiryWarningDays,
         decisions: backup?.manifest.decisions,
         startedAt: () => startedAt,
@@ -214,13 +227,13 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
         throw new UserError(err.message, { where: `fix ${cause}`, hint: err.hint }, ExitCode.usage);
       throw err;
     }
-    renderPlan(plan, facts.cluster.version, out);
+    renderPlan(plan, facts.cluster.version, source, out);
     if (!flags.apply) {
       out('');
       out(
         `This is a plan: nothing was changed. To carry it out: mcs-doctor fix ${cause}${flags.host ? ` --host ${flags.host}` : ''} --apply`,
       );
-      if (json) writeJson(plan, facts.cluster.version, undefined, undefined, lines);
+      if (data) writeData(data, source, plan, facts.cluster.version, undefined, undefined, lines);
       return ExitCode.healthy;
     }
     const denied = await missingPermissions(api, plan);
@@ -241,8 +254,11 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
         });
       }
       const changes = plan.steps.filter((s) => s.kind === 'change').length;
+      // With -o json|yaml the plan is held back for stdout; the person answering must see it first.
+      if (data) process.stderr.write(lines.join('\n') + '\n');
       if (!(await confirm(`Apply ${changes} change step(s) to ${source.location}?`))) {
         out('Nothing was changed.');
+        if (data) writeData(data, source, plan, facts.cluster.version, undefined, undefined, lines);
         return ExitCode.healthy;
       }
     }
@@ -255,7 +271,7 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
         tool: `mcs-doctor ${VERSION}`,
         createdAt: startedAt,
         updatedAt: startedAt,
-        server: source.location.split(' ')[0] ?? '',
+        server: source.apiServer,
         clusterVersion: facts.cluster.version,
         cause,
         host: hostKey,
@@ -310,14 +326,16 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
       out(`To continue once the problem is dealt with: ${rerun}`);
       out(`To go back to where you started: mcs-doctor restore ${backup.dir}`);
     }
-    if (json) writeJson(plan, facts.cluster.version, result, backup.dir, lines);
+    if (data) writeData(data, source, plan, facts.cluster.version, result, backup.dir, lines);
     return result.status === 'done' ? ExitCode.healthy : ExitCode.problem;
   } finally {
     await source.close();
   }
 }
 
-function writeJson(
+function writeData(
+  format: 'json' | 'yaml',
+  source: LiveSource,
   plan: FixPlan,
   version: string | null,
   result: ExecuteResult | undefined,
@@ -326,6 +344,7 @@ function writeJson(
 ): void {
   const body = {
     schemaVersion: 1,
+    target: targetOf(source),
     cause: plan.cause,
     host: plan.host,
     clusterVersion: version,
@@ -347,21 +366,23 @@ function writeJson(
     })),
     messages,
   };
-  process.stdout.write(JSON.stringify(body, null, 2) + '\n');
+  process.stdout.write(renderData(body, format));
 }
 
 export async function runRestore(dir: string, flags: RestoreFlags): Promise<number> {
   const backup = await BackupDir.open(dir);
-  const timeoutMs = positive(flags.requestTimeout, '--request-timeout') * 1000;
-  const waitMs = parseDuration(flags.waitTimeout, '--wait-timeout');
+  const timeoutMs = parseRequestTimeout(flags.requestTimeout);
+  const waitMs = parsePositiveDuration(flags.waitTimeout, '--wait-timeout');
+  const data = flags.output === 'json' || flags.output === 'yaml' ? flags.output : undefined;
+  const lines: string[] = [];
+  const out = (s: string) => {
+    if (data) lines.push(s);
+    else process.stdout.write(s + '\n');
+  };
   let source: LiveSource | undefined;
   try {
-    source = await openLiveSource({
-      kubeconfig: flags.kubeconfig,
-      context: flags.context,
-      requestTimeoutMs: timeoutMs,
-    });
-    const server = source.location.split(' ')[0];
+    source = await openLiveSource({ ...kubeconfigFlagsOf(flags), requestTimeoutMs: timeoutMs });
+    const server = source.apiServer;
     if (backup.manifest.server !== server) {
       throw new InputError(`${dir} was taken from ${backup.manifest.server}, not from ${server}`, {
         where: dir,
@@ -369,10 +390,10 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
       });
     }
     const m = backup.manifest;
-    const out = (s: string) => process.stdout.write(s + '\n');
     out(
       `Restoring ${m.objects.length} object(s) and ${m.clocks.length} BMC clock(s) saved by the ${m.cause} fix of ${m.createdAt}`,
     );
+    out(`Cluster: ${source.location}${source.target.user ? `, user ${source.target.user}` : ''}`);
     if (!flags.yes) {
       if (!process.stdin.isTTY) {
         throw new InputError('restore needs confirmation and stdin is not a terminal', {
@@ -380,8 +401,10 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
           hint: 'add --yes',
         });
       }
+      if (data) process.stderr.write(lines.join('\n') + '\n');
       if (!(await confirm(`Put these objects back on ${source.location}?`))) {
         out('Nothing was changed.');
+        if (data) writeRestoreData(data, source, dir, m.cause, [], null, lines);
         return ExitCode.healthy;
       }
     }
@@ -391,6 +414,7 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
     const failed = outcomes.filter((o) => o.action === 'failed');
     const tlsSecret = `secret ${MCO_NAMESPACE}/${MCS_TLS_SECRET}`;
     let servingOk = true;
+    let mcs: { ok: boolean; message: string } | null = null;
     if (
       outcomes.some((o) => o.object === tlsSecret && ['restored', 'recreated', 'deleted'].includes(o.action))
     ) {
@@ -398,11 +422,13 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
         const reload = await reloadRestoredMcs(api, m.clusterVersion, { waitMs, pollMs: 500, out });
         out(`${reload.ok ? '' : 'FAILED '}MCS: ${reload.message}`);
         servingOk = reload.ok;
+        mcs = { ok: reload.ok, message: reload.message };
       } catch (err) {
         // The objects are back; only the restart is missing. Say so rather than lose what was done.
         if (!(err instanceof ApiError)) throw err;
         out(`FAILED MCS restart: ${err.message}${err.hint ? `; ${err.hint}` : ''}`);
         servingOk = false;
+        mcs = { ok: false, message: err.message };
       }
     }
     out(
@@ -410,8 +436,37 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
         ? `${failed.length} object(s) could not be restored; the others are back.`
         : 'Every object is back as it was.',
     );
+    if (data) writeRestoreData(data, source, dir, m.cause, outcomes, mcs, lines);
     return failed.length || !servingOk ? ExitCode.problem : ExitCode.healthy;
   } finally {
     await source?.close();
   }
+}
+
+function writeRestoreData(
+  format: 'json' | 'yaml',
+  source: LiveSource,
+  dir: string,
+  cause: string,
+  outcomes: { object: string; action: string; message?: string }[],
+  mcs: { ok: boolean; message: string } | null,
+  messages: string[],
+): void {
+  const failed = outcomes.filter((o) => o.action === 'failed').length;
+  process.stdout.write(
+    renderData(
+      {
+        schemaVersion: 1,
+        target: targetOf(source),
+        backupDir: dir,
+        cause,
+        restored: outcomes.length > 0,
+        status: outcomes.length === 0 ? 'declined' : failed || (mcs && !mcs.ok) ? 'incomplete' : 'restored',
+        objects: outcomes,
+        mcs,
+        messages,
+      },
+      format,
+    ),
+  );
 }

@@ -4,7 +4,6 @@
  * Exit 0: the worker would get its config. 1: it would not (an unreachable endpoint is a
  * finding, not an error of the tool). 2: bad input.
  */
-import { isIP } from 'node:net';
 import { ExitCode, InputError } from '../cli/errors.js';
 import { readCertificateBundle, readPointer } from '../ignition/input.js';
 import {
@@ -20,11 +19,11 @@ import type { CertInfo } from '../pki/types.js';
 import { workerFetch } from '../probes/fetch.js';
 import { IGNITION_FINAL } from '../probes/go-errors.js';
 import { DEFAULT_STEP_TIMEOUT_MS, acceptForSpec } from '../probes/ignition-client.js';
-import { canonicalHostName } from '../probes/resolve.js';
 import type { FetchResult } from '../probes/types.js';
 import { parseTarget } from '../probes/url.js';
 import { colourEnabled, palette } from '../report/colour.js';
-import { renderProbeJson } from '../report/probe-json.js';
+import { isDataFormat, renderData } from '../report/data.js';
+import { parsePositiveDuration, parseResolve } from './flags.js';
 import { buildProbeReport, type AnchorInput } from '../report/probe-model.js';
 import { renderProbeText } from '../report/probe-text.js';
 
@@ -36,7 +35,7 @@ export interface ProbeFlags {
   pointer?: string;
   ca?: string;
   at?: string;
-  resolve: string[];
+  resolve?: string[];
   timeout: string;
   systemRoots?: boolean;
   legacyIgnition?: boolean;
@@ -67,39 +66,15 @@ export function parseAtTime(text: string): Date {
   return d;
 }
 
-/** `--resolve HOST:IP` (or curl's HOST:PORT:IP, applied only when PORT is the URL's port). */
-export function parseResolve(entries: string[], port: number): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const entry of entries) {
-    const bad = (why: string): never => {
-      throw new InputError(`--resolve ${JSON.stringify(entry)}: ${why}`, {
-        where: '--resolve',
-        hint: 'use HOST:IP, e.g. --resolve api-int.mycluster.example.com:192.168.111.5 (IPv6: host:[fd00::5])',
-      });
-    };
-    const m = /^([^:[\]\s]+):(?:(\d+):)?(\[[^\]]+\]|[^\s]+)$/.exec(entry);
-    if (!m) bad('expected HOST:IP');
-    const [, host, portText, addrText] = m as RegExpExecArray;
-    const addr = (addrText as string).replace(/^\[(.*)\]$/, '$1');
-    if (!isIP(addr)) bad(`${JSON.stringify(addrText)} is not an IP address`);
-    if (portText !== undefined && Number(portText) !== port) continue; // as curl: another port's entry
-    map.set(canonicalHostName(host as string), addr);
-  }
-  return map;
-}
-
 function parseTimeout(text: string): number {
-  const s = Number(text);
-  if (!/^\d+(\.\d+)?$/.test(text.trim()) || !Number.isFinite(s) || s <= 0 || s > MAX_TIMEOUT_SECONDS) {
-    throw new InputError(
-      `--timeout: expected seconds between 0 and ${MAX_TIMEOUT_SECONDS}, got ${JSON.stringify(text)}`,
-      {
-        where: '--timeout',
-        hint: `the limit for each step (DNS, connect, TLS handshake, response headers, body); default ${DEFAULT_STEP_TIMEOUT_MS / 1000}`,
-      },
-    );
+  const ms = parsePositiveDuration(text, '--timeout');
+  if (ms > MAX_TIMEOUT_SECONDS * 1000) {
+    throw new InputError(`--timeout "${text}" is longer than ${MAX_TIMEOUT_SECONDS / 60} minutes`, {
+      where: '--timeout',
+      hint: `the limit for each step (DNS, connect, TLS handshake, response headers, body); default ${DEFAULT_STEP_TIMEOUT_MS / 1000}s`,
+    });
   }
-  return Math.round(s * 1000);
+  return Math.round(ms);
 }
 
 function checkUrl(url: string, where: string): void {
@@ -208,10 +183,10 @@ function pointerRefusal(
 }
 
 export async function runProbe(urlArg: string | undefined, flags: ProbeFlags): Promise<number> {
-  if (flags.output !== 'text' && flags.output !== 'json') {
+  if (flags.output !== 'text' && !isDataFormat(flags.output)) {
     throw new InputError(`-o ${JSON.stringify(flags.output)}: unknown output format`, {
       where: '-o/--output',
-      hint: 'use -o text or -o json',
+      hint: 'use -o text, -o json or -o yaml',
     });
   }
   const at = flags.at !== undefined ? parseAtTime(flags.at) : undefined;
@@ -242,7 +217,7 @@ export async function runProbe(urlArg: string | undefined, flags: ProbeFlags): P
     checkUrl(url, `${pointer?.origin}: ${source.path}`);
   }
   const target = parseTarget(url);
-  const resolve = parseResolve(flags.resolve, target.port);
+  const resolve = parseResolve(flags.resolve, target.port) ?? new Map<string, string>();
   const { anchors, systemRoots, remoteCas } = await loadAnchors(flags, pointer);
   if (anchors.length === 0 && systemRoots.length === 0) {
     throw new InputError('no trust anchors: the CA sources hold no certificate', {
@@ -303,8 +278,8 @@ export async function runProbe(urlArg: string | undefined, flags: ProbeFlags): P
     warnings,
   });
   process.stdout.write(
-    flags.output === 'json'
-      ? renderProbeJson(report)
+    isDataFormat(flags.output)
+      ? renderData(report, flags.output)
       : renderProbeText(report, palette(colourEnabled(process.stdout))),
   );
   return report.verdict === 'ok' ? ExitCode.healthy : ExitCode.problem;

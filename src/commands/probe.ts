@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { DEFAULT_WORKER_IGNITION } from '../ignition/compat.js';
 import { DEFAULT_STEP_TIMEOUT_MS } from '../probes/ignition-client.js';
 import type { ProbeFlags } from './probe-run.js';
+import { repeatable } from './flags.js';
 
 export const SYSTEM_ROOTS_FILE = '/etc/ssl/certs/ca-certificates.crt';
 
@@ -24,16 +25,11 @@ export function probeCommand(): Command {
       '--at <iso-time>',
       "evaluate certificates at the worker's clock (e.g. its BMC time), ISO 8601, UTC when no zone",
     )
+    .addOption(repeatable('--resolve <host:ip>', 'connect to IP for HOST, as curl --resolve (repeatable)'))
     .option(
-      '--resolve <host:ip>',
-      'connect to IP for HOST, as curl --resolve (repeatable)',
-      (value: string, previous: string[]) => [...previous, value],
-      [] as string[],
-    )
-    .option(
-      '--timeout <seconds>',
-      'limit for each step: DNS, connect, TLS handshake, response headers, body',
-      String(DEFAULT_STEP_TIMEOUT_MS / 1000),
+      '--timeout <duration>',
+      'limit for each step: DNS, connect, TLS handshake, response headers, body (e.g. 10s; a bare number is seconds)',
+      `${DEFAULT_STEP_TIMEOUT_MS / 1000}s`,
     )
     .option('--system-roots', `also trust the system roots (${SYSTEM_ROOTS_FILE}), as Ignition does`)
     .option('--legacy-ignition', 'probe a spec-2 pointer as Ignition 0.x (RHCOS < 4.6 boot images) would')
@@ -42,7 +38,7 @@ export function probeCommand(): Command {
       `the worker boot image's Ignition release: which pointer specs it accepts, and its Accept header (default: ${DEFAULT_WORKER_IGNITION})`,
     )
     .option('--user-agent <ua>', 'User-Agent to send (default: Ignition/<--ignition-version>)')
-    .addOption(new Option('-o, --output <format>', 'output format: text or json').default('text'))
+    .addOption(new Option('-o, --output <format>', 'output format: text, json, yaml').default('text'))
     .action(async (url: string | undefined, flags: ProbeFlags) => {
       process.exitCode = await (await import('./probe-run.js')).runProbe(url, flags);
     });

@@ -4,9 +4,17 @@
  * kubeconfig once every component is serving; `must-gather` captures a scenario once its
  * problem is visible; `console` prints a simulated host's serial console.
  */
-import { Command, Option } from 'commander';
-import { request as httpsRequest } from 'node:https';
+import { Command } from 'commander';
 import { ExitCode, InputError, UnreachableError } from '../cli/errors.js';
+import { isDataFormat, renderData } from '../report/data.js';
+import {
+  kubeconfigFlagsOf,
+  outputOption,
+  parseRequestTimeout,
+  repeatable,
+  withClusterFlags,
+  type ClusterFlags,
+} from './flags.js';
 import { OPENSHIFT_VERSIONS, type OpenShiftVersion } from '../sim/seed.js';
 import { MAX_SIM_HOSTS } from '../sim/network.js';
 import { DEFAULT_SIM_SPEED } from '../sim/timings.js';
@@ -17,11 +25,7 @@ interface StartFlags {
   version?: string;
   speed?: string;
   kubeconfigOut?: string;
-  fault: string[];
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
+  fault?: string[];
 }
 
 export function parseHosts(text: string | undefined): number | undefined {
@@ -79,11 +83,11 @@ function startCommand(): Command {
       `how much faster than real time simulated durations pass (default ${DEFAULT_SIM_SPEED})`,
     )
     .option('--kubeconfig-out <path>', 'write the kubeconfig here (default: a temporary file, printed)')
-    .option(
-      '--fault <spec>',
-      'API fault: api-error-rate=0.1, api-latency=300ms, watch-drop=30s (repeatable)',
-      collect,
-      [],
+    .addOption(
+      repeatable(
+        '--fault <spec>',
+        'API fault: api-error-rate=0.1, api-latency=300ms, watch-drop=30s (repeatable)',
+      ),
     )
     .addHelpText(
       'after',
@@ -102,7 +106,7 @@ function startCommand(): Command {
         hosts,
         version,
         speed,
-        faults: flags.fault,
+        faults: flags.fault ?? [],
         kubeconfigOut: flags.kubeconfigOut,
       }).catch((err: unknown) => {
         if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
@@ -132,7 +136,7 @@ function startCommand(): Command {
 function listCommand(): Command {
   return new Command('list')
     .description('List the scenarios of the simulated cluster')
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(outputOption())
     .action(async (opts: { output: string }) => {
       const { listScenarios } = await import('../sim/scenarios/index.js');
       const rows = listScenarios().map((s) => ({
@@ -143,8 +147,8 @@ function listCommand(): Command {
         host: s.host,
         expectedCause: s.expectedCause,
       }));
-      if (opts.output === 'json') {
-        process.stdout.write(`${JSON.stringify({ schemaVersion: 1, scenarios: rows }, null, 2)}\n`);
+      if (isDataFormat(opts.output)) {
+        process.stdout.write(renderData({ schemaVersion: 1, scenarios: rows }, opts.output));
         return;
       }
       const w = Math.max(...rows.map((r) => r.name.length));
@@ -190,83 +194,54 @@ function mustGatherCommand(): Command {
     });
 }
 
-interface ConsoleFlags {
-  kubeconfig?: string;
-  context?: string;
-  requestTimeout: string;
-}
-
 function consoleCommand(): Command {
-  return new Command('console')
+  const cmd = new Command('console')
     .description("Print a simulated host's serial console (the BareMetalHost name)")
-    .argument('<host>', 'BareMetalHost name, e.g. worker-0')
-    .option(
-      '--kubeconfig <path>',
-      'kubeconfig of the simulated cluster (default: KUBECONFIG or ~/.kube/config)',
-    )
-    .option('--context <name>', 'kubeconfig context')
-    .option('--request-timeout <seconds>', 'give up after this many seconds', '10')
+    .argument('<host>', 'BareMetalHost name, e.g. worker-0');
+  return withClusterFlags(cmd, {
+    namespaceHelp: 'kubectl namespace (unused: hosts are named across namespaces)',
+  })
     .addHelpText('after', '\nExample: mcs-doctor sim console worker-0 --kubeconfig /tmp/sim.kubeconfig')
-    .action(async (host: string, flags: ConsoleFlags) => {
+    .action(async (host: string, flags: ClusterFlags) => {
       const text = await fetchConsole(host, flags);
       process.stdout.write(text);
     });
 }
 
-async function fetchConsole(host: string, flags: ConsoleFlags): Promise<string> {
-  const { KubeConfig } = await import('@kubernetes/client-node');
-  const kc = new KubeConfig();
-  const where = flags.kubeconfig ?? process.env.KUBECONFIG ?? '~/.kube/config';
-  try {
-    if (flags.kubeconfig) kc.loadFromFile(flags.kubeconfig);
-    else kc.loadFromDefault();
-    if (flags.context) kc.setCurrentContext(flags.context);
-  } catch (err) {
-    throw new InputError(`cannot read the kubeconfig: ${(err as Error).message}`, {
-      where,
-      hint: 'give the file `mcs-doctor sim start --kubeconfig-out PATH` wrote',
-    });
-  }
-  const cluster = kc.getCurrentCluster();
-  if (!cluster)
-    throw new InputError('the kubeconfig has no current cluster', { where, hint: 'use --context' });
-  const url = new URL(`/sim/v1/hosts/${encodeURIComponent(host)}/console`, cluster.server);
-  const timeoutMs = Math.max(1, Number(flags.requestTimeout) || 10) * 1000;
-  const options: import('node:https').RequestOptions = { method: 'GET', timeout: timeoutMs, headers: {} };
-  await kc.applyToHTTPSOptions(options);
-  return new Promise((resolve, reject) => {
-    const req = httpsRequest(url, options, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const body = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode === 200) resolve(body);
-        else if (res.statusCode === 404)
-          reject(
-            new InputError(body.trim() || `no simulated host named ${host}`, {
-              where: host,
-              hint: 'kubectl get bmh -A lists the hosts',
-            }),
-          );
-        else
-          reject(
-            new UnreachableError(`the simulated cluster answered HTTP ${res.statusCode}: ${body.trim()}`, {
-              where: url.origin,
-            }),
-          );
-      });
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
-    req.on('error', (err) =>
-      reject(
-        new UnreachableError(`cannot reach the simulated cluster: ${err.message}`, {
-          where: url.origin,
-          hint: 'is `mcs-doctor sim start` still running? It serves only while it runs',
-        }),
-      ),
-    );
-    req.end();
+/** The simulator's own endpoint, reached with the same kubeconfig rules as every command. */
+async function fetchConsole(host: string, flags: ClusterFlags): Promise<string> {
+  const { openLiveSource } = await import('../sources/live.js');
+  const source = await openLiveSource({
+    ...kubeconfigFlagsOf(flags),
+    requestTimeoutMs: parseRequestTimeout(flags.requestTimeout),
   });
+  try {
+    let answer;
+    try {
+      answer = await source.send({
+        method: 'GET',
+        path: `/sim/v1/hosts/${encodeURIComponent(host)}/console`,
+      });
+    } catch (err) {
+      throw new UnreachableError(`cannot reach the simulated cluster: ${(err as Error).message}`, {
+        where: source.location,
+        hint: 'is `mcs-doctor sim start` still running? It serves only while it runs',
+      });
+    }
+    const body = answer.body.toString('utf8');
+    if (answer.status === 200) return body;
+    if (answer.status === 404) {
+      throw new InputError(body.trim() || `no simulated host named ${host}`, {
+        where: host,
+        hint: 'kubectl get bmh -A lists the hosts',
+      });
+    }
+    throw new UnreachableError(`the simulated cluster answered HTTP ${answer.status}: ${body.trim()}`, {
+      where: source.location,
+    });
+  } finally {
+    await source.close();
+  }
 }
 
 export function simCommand(): Command {

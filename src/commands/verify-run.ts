@@ -12,7 +12,10 @@ import { KubeApi } from '../remedies/kube-api.js';
 import { RESOURCES } from '../sources/resources.js';
 import { openLiveSource, type LiveSource } from '../sources/live.js';
 import type { KubeObject } from '../sources/types.js';
-import { parseDuration } from './fix-run.js';
+import { closestNames } from '../checks/facts/select.js';
+import { renderData } from '../report/data.js';
+import { targetOf } from './fix-run.js';
+import { kubeconfigFlagsOf, parsePositiveDuration, parseRequestTimeout, probeTimeoutOf } from './flags.js';
 import type { VerifyFlags } from './verify.js';
 
 type StageState = 'done' | 'waiting' | 'failed';
@@ -66,10 +69,36 @@ async function fetchedFrom(
     : undefined;
 }
 
+/** The host's namespace: `-n`, else found by name among every BareMetalHost. */
+async function hostNamespace(api: KubeApi, host: string, namespace: string | undefined): Promise<string> {
+  const all = await api.list(RESOURCES.bareMetalHosts, namespace);
+  const matches = all.filter((b) => b.metadata.name === host);
+  if (matches.length === 1) return matches[0]!.metadata.namespace ?? namespace ?? '';
+  if (matches.length > 1) {
+    throw new InputError(
+      `there are BareMetalHosts named ${host} in ${matches.length} namespaces: ${matches.map((b) => b.metadata.namespace).join(', ')}`,
+      { where: '--host', hint: `say which with -n, e.g. -n ${matches[0]!.metadata.namespace}` },
+    );
+  }
+  const close = closestNames(
+    host,
+    all.map((b) => b.metadata.name),
+  );
+  throw new InputError(
+    `there is no BareMetalHost named ${host}${namespace ? ` in namespace ${namespace}` : ''}`,
+    {
+      where: '--host',
+      hint: close.length
+        ? `did you mean ${close.join(', ')}? (oc get bmh -A lists them)`
+        : 'oc get bmh -A lists them',
+    },
+  );
+}
+
 async function look(
   source: LiveSource,
   api: KubeApi,
-  flags: VerifyFlags,
+  flags: VerifyFlags & { namespace: string },
   fetched: { line?: string },
 ): Promise<Look | undefined> {
   const bmh = await api.get({ ref: RESOURCES.bareMetalHosts, namespace: flags.namespace, name: flags.host });
@@ -157,20 +186,34 @@ function drawStages(l: Look): string {
   return l.stages.map((s) => `  ${MARK[s.state]} ${s.title.padEnd(38)} ${s.detail}`).join('\n') + '\n';
 }
 
-export async function runVerify(flags: VerifyFlags): Promise<number> {
-  const timeoutMs = parseDuration(flags.timeout, '--timeout');
-  const intervalMs = parseDuration(flags.interval, '--interval');
-  const requestTimeoutMs = Number(flags.requestTimeout) * 1000;
-  if (!(requestTimeoutMs > 0))
-    throw new InputError(`--request-timeout must be a positive number`, { where: '--request-timeout' });
-  const source = await openLiveSource({
-    kubeconfig: flags.kubeconfig,
-    context: flags.context,
-    requestTimeoutMs,
-  });
+export async function runVerify(options: VerifyFlags): Promise<number> {
+  const timeoutMs = parsePositiveDuration(options.timeout, '--timeout');
+  const intervalMs = parsePositiveDuration(options.interval, '--interval');
+  const requestTimeoutMs = parseRequestTimeout(options.requestTimeout);
+  const data = options.output === 'json' || options.output === 'yaml' ? options.output : undefined;
+  const source = await openLiveSource({ ...kubeconfigFlagsOf(options), requestTimeoutMs });
+  let flags: VerifyFlags & { namespace: string };
+  try {
+    flags = {
+      ...options,
+      namespace: await hostNamespace(new KubeApi(source), options.host, options.namespace),
+    };
+  } catch (err) {
+    await source.close();
+    throw err;
+  }
   const api = new KubeApi(source);
-  const tty = process.stdout.isTTY === true && flags.watch === true;
-  const out = (s: string) => process.stdout.write(s);
+  const tty = !data && process.stdout.isTTY === true && flags.watch === true;
+  const messages: string[] = [];
+  const out = (s: string) => {
+    if (data) messages.push(...s.replace(/\n$/, '').split('\n'));
+    else process.stdout.write(s);
+  };
+  if (flags.approveCsrs || flags.watch) {
+    out(
+      `Verifying ${flags.namespace}/${flags.host} on ${source.location}${flags.approveCsrs ? ': approving its kubelet CSRs that pass the identity checks' : ''}\n`,
+    );
+  }
   const fetched: { line?: string } = {};
   const deadline = Date.now() + timeoutMs;
   const seen = new Map<string, string>();
@@ -184,7 +227,7 @@ export async function runVerify(flags: VerifyFlags): Promise<number> {
     for (;;) {
       const l = await look(source, api, flags, fetched);
       if (!l) {
-        throw new InputError(`there is no BareMetalHost ${flags.namespace}/${flags.host}`, {
+        throw new InputError(`there is no BareMetalHost ${flags.namespace}/${flags.host} any more`, {
           where: '--host',
           hint: 'oc get bmh -A lists them',
         });
@@ -232,9 +275,33 @@ export async function runVerify(flags: VerifyFlags): Promise<number> {
   }
   try {
     if (!flags.watch) out(`${flags.host}:\n${drawStages(last!)}`);
+    const finish = (code: number, nextDiagnosis: unknown = null): number => {
+      if (data) {
+        const l = last!;
+        process.stdout.write(
+          renderData(
+            {
+              schemaVersion: 1,
+              target: targetOf(source),
+              host: flags.host,
+              namespace: flags.namespace,
+              ready: l.ready,
+              stages: l.stages,
+              stoppedAt: l.stages.find((s) => s.state !== 'done')?.id ?? null,
+              approved: l.approved,
+              refused: l.refused,
+              nextDiagnosis,
+              messages,
+            },
+            data,
+          ),
+        );
+      }
+      return code;
+    };
     if (last!.ready) {
       out(`${flags.host} joined: its Node is Ready.\n`);
-      return ExitCode.healthy;
+      return finish(ExitCode.healthy);
     }
     const stuck = last!.stages.find((s) => s.state !== 'done')!;
     out(
@@ -244,11 +311,12 @@ export async function runVerify(flags: VerifyFlags): Promise<number> {
       const { diagnose } = await import('../diagnosis/diagnose.js');
       const report = await diagnose(source, {
         hosts: [flags.host],
+        namespace: flags.namespace,
         bmc: 'auto',
         probe: true,
         expiryWarningDays: 30,
         now: new Date(),
-        probeTimeoutMs: Math.min(requestTimeoutMs, 10_000),
+        probeTimeoutMs: probeTimeoutOf(requestTimeoutMs),
       });
       const cause = report.causes[0];
       out(
@@ -256,12 +324,23 @@ export async function runVerify(flags: VerifyFlags): Promise<number> {
           ? `Next diagnosis: ${cause.id} (${cause.confidence}): ${cause.summary}\n  fix: ${cause.fix.command}\n`
           : `Next diagnosis: ${report.verdict}; run mcs-doctor diagnose --host ${flags.host} for the details.\n`,
       );
-    } else {
-      out(
-        `Follow it with: mcs-doctor verify --host ${flags.host} --watch${flags.approveCsrs ? ' --approve-csrs' : ''}\n`,
+      return finish(
+        ExitCode.problem,
+        cause
+          ? {
+              verdict: report.verdict,
+              cause: cause.id,
+              confidence: cause.confidence,
+              summary: cause.summary,
+              fix: cause.fix.command,
+            }
+          : { verdict: report.verdict, cause: null },
       );
     }
-    return ExitCode.problem;
+    out(
+      `Follow it with: mcs-doctor verify --host ${flags.host} --watch${flags.approveCsrs ? ' --approve-csrs' : ''}\n`,
+    );
+    return finish(ExitCode.problem);
   } finally {
     await source.close();
   }

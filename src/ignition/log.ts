@@ -38,6 +38,8 @@ export interface CauseReport {
 }
 
 export interface ExplainResult {
+  /** fail: failures found; ok: a successful fetch and no failure; inconclusive: no Ignition fetch in the text. */
+  verdict: 'fail' | 'ok' | 'inconclusive';
   input: string;
   scan: ScanStats & { binaryLinesSkipped: number };
   /** Most recent first (the cause a host shows now is the one to fix first). */
@@ -226,6 +228,7 @@ export class ExplainAccumulator {
       }));
     const failuresFound = causes.length > 0 || this.unclassifiedCount > 0 || this.finals.size > 0;
     return {
+      verdict: failuresFound ? 'fail' : this.success ? 'ok' : 'inconclusive',
       input,
       scan: { ...scan, binaryLinesSkipped: this.binaryLinesSkipped },
       causes,
@@ -248,6 +251,35 @@ function compressedFormat(head: Buffer): string | undefined {
   return undefined;
 }
 
+/**
+ * Above this share of non-text characters in the first 64 KiB, the input is not a log. Serial
+ * consoles carry some junk (a NUL here, an escape sequence there), far below it; an ELF binary
+ * or random bytes are far above it.
+ */
+const BINARY_SHARE_LIMIT = 0.1;
+
+function binaryShare(head: Buffer): number {
+  const text = new TextDecoder('utf-8').decode(head.subarray(0, 64 * 1024));
+  let odd = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (
+      c === 0xfffd ||
+      c === 0x7f ||
+      (c < 0x20 &&
+        c !== 0x09 &&
+        c !== 0x0a &&
+        c !== 0x0d &&
+        c !== 0x0c &&
+        c !== 0x0b &&
+        c !== 0x08 &&
+        c !== 0x1b)
+    )
+      odd++;
+  }
+  return text.length ? odd / text.length : 0;
+}
+
 const DECOMPRESS: Record<string, string> = { gzip: 'zcat', xz: 'xzcat', zstd: 'zstdcat', bzip2: 'bzcat' };
 
 /** Explains a stream of log bytes; `input` names it in errors and the report. */
@@ -267,6 +299,16 @@ export async function explainStream(
           where: input,
           hint: `decompress it first: ${DECOMPRESS[format]} ${input === 'stdin' ? 'FILE' : input} | mcs-doctor explain -`,
         });
+      }
+      const binary = binaryShare(chunk);
+      if (binary > BINARY_SHARE_LIMIT) {
+        throw new InputError(
+          `expected console or journal text, got binary data (${Math.round(binary * 100)}% of the first bytes are not text)`,
+          {
+            where: input,
+            hint: 'give the console or journal text (journalctl -b -u ignition-fetch.service, or the serial console log)',
+          },
+        );
       }
     }
     scanner.push(chunk);

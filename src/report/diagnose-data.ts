@@ -1,11 +1,11 @@
 /** diagnose as data: JSON and YAML of the one Report model. */
-import { stringify } from 'yaml';
 import type { DiagnoseReport } from '../diagnosis/model.js';
+import { renderData } from './data.js';
 
 export function renderDiagnoseJson(report: DiagnoseReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+  return renderData(report, 'json');
 }
 
 export function renderDiagnoseYaml(report: DiagnoseReport): string {
-  return stringify(report, { lineWidth: 0 });
+  return renderData(report, 'yaml');
 }

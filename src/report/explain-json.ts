@@ -1,14 +1,9 @@
-/** `explain -o json`: the ExplainResult with a schema version and a one-word verdict. */
+/** `explain -o json|yaml`: the ExplainResult with a schema version and a one-word verdict. */
 import type { ExplainResult } from '../ignition/log.js';
+import { renderData, type DataFormat } from './data.js';
 
 export const EXPLAIN_SCHEMA_VERSION = 1;
 
-export function renderExplainJson(result: ExplainResult): string {
-  const doc = {
-    schemaVersion: EXPLAIN_SCHEMA_VERSION,
-    command: 'explain',
-    verdict: result.failuresFound ? 'fail' : 'ok',
-    ...result,
-  };
-  return `${JSON.stringify(doc, null, 2)}\n`;
+export function renderExplainData(result: ExplainResult, format: DataFormat): string {
+  return renderData({ schemaVersion: EXPLAIN_SCHEMA_VERSION, command: 'explain', ...result }, format);
 }

@@ -38,7 +38,7 @@ export function renderExplainText(r: ExplainResult): string {
     out.push(
       r.success
         ? `No Ignition fetch failure found; success seen at ${at(r.success.lastSeen)}.`
-        : 'No Ignition fetch failure found (and no Ignition fetch at all: is this the right log, from the first boot?).',
+        : 'Nothing to judge: no Ignition fetch in this text, neither a failure nor a success (is this the console or journal of the worker, from its first boot?).',
     );
     return `${out.join('\n')}\n`;
   }

@@ -4,25 +4,32 @@
  * CA, client certificates and tokens. Requests go out on node:https with a timeout each, so a
  * slow API server gives an `error` read, not a hang, and every list is exactly one request.
  */
-import { existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError, UnreachableError } from '../cli/errors.js';
+import {
+  processKubeconfigEnvironment,
+  resolveKubeTarget,
+  type KubeconfigEnvironment,
+  type KubeconfigFlags,
+  type KubeTarget,
+} from './kubeconfig.js';
 import { qualifiedName } from './resources.js';
 import type { ClusterSource, KubeObject, PodLogOptions, Read, ResourceRef, Unavailable } from './types.js';
 
-export interface LiveSourceOptions {
-  /** `--kubeconfig`; otherwise KUBECONFIG, ~/.kube/config, then the in-cluster service account. */
-  kubeconfig?: string;
-  /** `--context`; otherwise the kubeconfig's current context. */
-  context?: string;
-  /** Per request, in ms. */
+export interface LiveSourceOptions extends KubeconfigFlags {
+  /** Per request, in ms; 0 = no limit (kubectl's `--request-timeout=0`). */
   requestTimeoutMs?: number;
   /** Attempts for a read that fails with a 5xx, 429 or a timeout (reads are idempotent). */
   attempts?: number;
+  /** For tests: where the kubeconfig and the service account are looked for. */
+  environment?: KubeconfigEnvironment;
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** An exec credential plugin that has not answered by then is not going to. */
+const EXEC_PLUGIN_TIMEOUT_MS = 60_000;
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
 
 type KubeConfigClass = typeof import('@kubernetes/client-node').KubeConfig;
@@ -40,70 +47,113 @@ async function kubeConfigClass(): Promise<KubeConfigClass> {
   }
 }
 
-export async function loadKubeConfig(
-  options: Pick<LiveSourceOptions, 'kubeconfig' | 'context'>,
-): Promise<KubeConfig> {
-  const kc = new (await kubeConfigClass())();
-  const file = options.kubeconfig ?? process.env.KUBECONFIG?.split(':').find((f) => f !== '');
+function readTokenFile(file: string): string {
   try {
-    if (options.kubeconfig) {
-      if (!existsSync(options.kubeconfig)) {
-        throw new InputError(`kubeconfig ${options.kubeconfig} does not exist`, {
-          where: '--kubeconfig',
-          hint: 'give the path of a kubeconfig (oc login writes ~/.kube/config), or run with --must-gather PATH',
-        });
-      }
-      kc.loadFromFile(options.kubeconfig);
-    } else {
-      if (file && !existsSync(file)) {
-        throw new InputError(`kubeconfig ${file} (from KUBECONFIG) does not exist`, {
-          where: 'KUBECONFIG',
-          hint: 'point KUBECONFIG at a kubeconfig, or pass --kubeconfig PATH',
-        });
-      }
-      kc.loadFromDefault();
-    }
+    return readFileSync(file, 'utf8').trim();
   } catch (err) {
-    if (err instanceof InputError) throw err;
-    throw new InputError(`cannot read the kubeconfig: ${err instanceof Error ? err.message : String(err)}`, {
-      where: file ?? '~/.kube/config',
-      hint: 'check that the file is a valid kubeconfig (kubectl config view --kubeconfig FILE)',
+    throw new InputError(`cannot read the token file ${file}: ${(err as Error).message}`, {
+      where: 'tokenFile in the kubeconfig user',
+      hint: 'check the path, or log in again with `oc login`',
     });
   }
-  if (options.context) {
-    if (!kc.getContextObject(options.context)) {
-      const known = kc.getContexts().map((c) => c.name);
-      throw new InputError(`context "${options.context}" is not in the kubeconfig`, {
-        where: '--context',
-        hint: known.length ? `use one of: ${known.join(', ')}` : 'the kubeconfig has no contexts',
-      });
-    }
-    kc.setCurrentContext(options.context);
-  }
-  const current = kc.getCurrentCluster();
-  if (
-    current &&
-    current.name === 'cluster' &&
-    current.server === 'http://localhost:8080' &&
-    !options.kubeconfig &&
-    !file
-  ) {
-    // client-node's last resort when it found no kubeconfig and no service account.
-    throw new InputError(
-      'no kubeconfig found (KUBECONFIG is unset, ~/.kube/config does not exist, not running in a pod)',
+}
+
+/**
+ * The resolved target as a one-entry client-node KubeConfig: client-node then only does what it
+ * does as kubectl does (CA, client certificates, tokens, basic auth, exec plugins, auth providers).
+ */
+async function clientNodeConfig(target: KubeTarget): Promise<KubeConfig> {
+  const kc = new (await kubeConfigClass())();
+  const a = target.auth;
+  const exec = a.exec
+    ? {
+        ...a.exec,
+        // As kubectl: the plugin learns the API version it must answer in, and that no one is at a terminal.
+        env: [
+          ...(a.exec.env ?? []),
+          {
+            name: 'KUBERNETES_EXEC_INFO',
+            value: JSON.stringify({
+              kind: 'ExecCredential',
+              apiVersion: a.exec.apiVersion,
+              spec: {
+                interactive: false,
+                ...(a.exec.provideClusterInfo
+                  ? {
+                      cluster: {
+                        server: target.server,
+                        'tls-server-name': target.tls.serverName,
+                        'certificate-authority-data': target.tls.caData,
+                        'insecure-skip-tls-verify': target.tls.insecure,
+                      },
+                    }
+                  : {}),
+              },
+            }),
+          },
+        ],
+      }
+    : undefined;
+  kc.loadFromOptions({
+    clusters: [
       {
-        where: 'KUBECONFIG',
-        hint: 'log in with `oc login`, pass --kubeconfig PATH, or diagnose a must-gather with --must-gather PATH',
+        name: target.cluster || 'cluster',
+        server: target.server,
+        caFile: target.tls.caFile,
+        caData: target.tls.caData,
+        skipTLSVerify: target.tls.insecure,
+        tlsServerName: target.tls.serverName,
       },
-    );
-  }
-  if (!current) {
-    throw new InputError('the kubeconfig has no current cluster', {
-      where: file ?? '~/.kube/config',
-      hint: 'log in with `oc login`, pass --kubeconfig and --context, or diagnose a must-gather with --must-gather PATH',
-    });
-  }
+    ],
+    // Always one user, even an anonymous one: client-node applies the cluster's CA only when a user exists.
+    users: [
+      {
+        name: target.user || 'user',
+        token: a.token ?? (a.tokenFile ? readTokenFile(a.tokenFile) : undefined),
+        certFile: a.clientCertificate,
+        certData: a.clientCertificateData,
+        keyFile: a.clientKey,
+        keyData: a.clientKeyData,
+        username: a.username,
+        password: a.password,
+        exec,
+        authProvider: a.authProvider,
+      },
+    ],
+    contexts: [
+      {
+        name: target.context || 'context',
+        cluster: target.cluster || 'cluster',
+        user: target.user || 'user',
+        namespace: target.namespace,
+      },
+    ],
+    currentContext: target.context || 'context',
+  });
   return kc;
+}
+
+export interface LoadedKubeconfig {
+  kc: KubeConfig;
+  target: KubeTarget;
+}
+
+export async function loadKubeConfig(options: LiveSourceOptions): Promise<LoadedKubeconfig> {
+  const target = resolveKubeTarget(options, options.environment ?? processKubeconfigEnvironment());
+  return { kc: await clientNodeConfig(target), target };
+}
+
+/** `https://api.example.com:6443 (context admin, cluster example)`: what every plan and prompt names. */
+export function describeTarget(target: KubeTarget): string {
+  const names = [
+    target.context
+      ? `context ${target.context}`
+      : target.origin.inCluster
+        ? 'in-cluster service account'
+        : '',
+    target.cluster ? `cluster ${target.cluster}` : '',
+  ].filter(Boolean);
+  return names.length ? `${target.server} (${names.join(', ')})` : target.server;
 }
 
 export interface HttpAnswer {
@@ -135,6 +185,8 @@ export class LiveSource implements ClusterSource {
   readonly redactsSecrets = false;
   readonly collectedAt = new Date();
   readonly location: string;
+  /** The API server's origin (`https://api.example.com:6443`): what backups are bound to. */
+  readonly apiServer: string;
   private readonly server: URL;
   private requests = 0;
   /** Set once the API server has answered anything; before that a network failure means the source is unreachable. */
@@ -145,27 +197,37 @@ export class LiveSource implements ClusterSource {
 
   constructor(
     private readonly kc: KubeConfig,
+    readonly target: KubeTarget,
     options: LiveSourceOptions = {},
   ) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new InputError('the kubeconfig has no current cluster');
+    const where = target.cluster ? `cluster ${target.cluster}` : '--server';
     let server: URL;
     try {
-      server = new URL(cluster.server);
+      server = new URL(target.server);
     } catch {
-      throw new InputError(`the kubeconfig's server "${cluster.server}" is not a URL`, {
-        where: `cluster ${cluster.name}`,
+      throw new InputError(`the API server "${target.server}" is not a URL`, {
+        where,
         hint: 'fix the server field (https://api.<cluster>.<domain>:6443)',
       });
     }
     if (server.protocol !== 'https:') {
-      throw new InputError(`the kubeconfig's server ${cluster.server} is not https`, {
-        where: `cluster ${cluster.name}`,
+      throw new InputError(`the API server ${target.server} is not https`, {
+        where,
         hint: 'the OpenShift API is served over https (https://api.<cluster>.<domain>:6443)',
       });
     }
+    if (target.tls.proxyUrl) {
+      throw new InputError(
+        `the kubeconfig sends this cluster through the proxy ${target.tls.proxyUrl}, which mcs-doctor does not support`,
+        {
+          where,
+          hint: 'run mcs-doctor from a machine that reaches the API server directly',
+        },
+      );
+    }
     this.server = server;
-    this.location = `${server.origin} (context ${kc.getCurrentContext()})`;
+    this.apiServer = server.origin;
+    this.location = describeTarget(target);
     this.timeoutMs = options.requestTimeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.attempts = Math.max(1, options.attempts ?? 2);
     this.agent = new https.Agent({ keepAlive: true, maxSockets: 8 });
@@ -306,6 +368,38 @@ export class LiveSource implements ClusterSource {
     return this.send({ method: 'GET', path });
   }
 
+  /** Credentials onto the request; an exec plugin that hangs or fails is the user's to fix, not a crash. */
+  private async authenticate(options: https.RequestOptions): Promise<void> {
+    const exec = this.target.auth.exec;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.kc.applyToHTTPSOptions(options),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`no answer within ${EXEC_PLUGIN_TIMEOUT_MS / 1000} s`)),
+            EXEC_PLUGIN_TIMEOUT_MS,
+          );
+        }),
+      ]);
+    } catch (err) {
+      const message = (err as Error).message?.trim() || String(err);
+      throw new UnreachableError(
+        exec
+          ? `the credential plugin ${exec.command} failed: ${message}`
+          : `cannot prepare the credentials for ${this.server.origin}: ${message}`,
+        {
+          where: this.location,
+          hint:
+            exec?.installHint ??
+            'run the same command with kubectl to see what it needs (oc login may be due)',
+        },
+      );
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   /**
    * One API request, no retry: writes are not repeated blindly. Throws TransportError when the
    * API server was not reached or did not answer in time.
@@ -330,7 +424,17 @@ export class LiveSource implements ClusterSource {
       headers,
       agent: this.agent,
     };
-    await this.kc.applyToHTTPSOptions(options);
+    await this.authenticate(options);
+    const imp = this.target.impersonate;
+    if (imp) {
+      // As client-go's impersonating round tripper: one header per group and per extra value.
+      const h = options.headers as Record<string, string | string[] | number>;
+      h['Impersonate-User'] = imp.user;
+      if (imp.groups.length) h['Impersonate-Group'] = imp.groups;
+      if (imp.uid) h['Impersonate-Uid'] = imp.uid;
+      for (const [key, values] of Object.entries(imp.extra))
+        h[`Impersonate-Extra-${encodeURIComponent(key)}`] = values;
+    }
     // applyToHTTPSOptions may set its own agent for client certificates; keep the caller's timeout either way.
     this.requests++;
     return new Promise<HttpAnswer>((resolve, reject) => {
@@ -348,9 +452,11 @@ export class LiveSource implements ClusterSource {
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
         res.on('error', (e) => reject(new TransportError(e.message, false)));
       });
-      req.setTimeout(this.timeoutMs, () =>
-        req.destroy(new TransportError(`no answer within ${this.timeoutMs / 1000} s`, true)),
-      );
+      if (this.timeoutMs > 0) {
+        req.setTimeout(this.timeoutMs, () =>
+          req.destroy(new TransportError(`no answer within ${this.timeoutMs / 1000} s`, true)),
+        );
+      }
       req.on('error', (e) =>
         reject(e instanceof TransportError ? e : new TransportError(describeNetError(e), false)),
       );
@@ -374,5 +480,6 @@ function describeNetError(e: Error): string {
 }
 
 export async function openLiveSource(options: LiveSourceOptions = {}): Promise<LiveSource> {
-  return new LiveSource(await loadKubeConfig(options), options);
+  const { kc, target } = await loadKubeConfig(options);
+  return new LiveSource(kc, target, options);
 }

@@ -13,6 +13,7 @@ import { bounded, itemsOf, type Snapshot } from '../snapshot.js';
 import { caSourceFacts, type CaSource } from './ca-sources.js';
 import { clusterFacts, type ClusterFacts } from './cluster.js';
 import { hostFacts, type HostFacts } from './hosts.js';
+import { selectHosts } from './select.js';
 import { mcsFacts, type McsFacts } from './mcs.js';
 import { findObject, secretValue } from './secret-data.js';
 import { servingCertFacts, type ServingCertFacts } from './serving-cert.js';
@@ -26,6 +27,8 @@ export interface DiagnoseOptions {
   hosts?: string[];
   /** `--all`: every host, joined ones too. */
   all?: boolean;
+  /** `-n`: only BareMetalHosts in this namespace. */
+  namespace?: string;
   /** `--pointer FILE`: the worker's pointer config, instead of (or when a must-gather redacted) the user-data secret. */
   pointer?: PointerConfig;
   /** `--host-clock`: the worker's clock as the user read it. */
@@ -158,9 +161,11 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
     itemsOf(snapshot.csrs),
     itemsOf(snapshot.machineApiEvents),
   );
-  const wanted = options.hosts && options.hosts.length > 0 ? new Set(options.hosts) : undefined;
-  const selected = hosts.filter((h) =>
-    wanted ? wanted.has(h.name) : options.all ? true : isJoining(h) && !isJoined(h),
+  const selected = selectHosts(
+    hosts,
+    { names: options.hosts, namespace: options.namespace, all: options.all },
+    snapshot.bareMetalHosts.ok,
+    (h) => isJoining(h) && !isJoined(h),
   );
 
   const pointerFor = (host: HostFacts): PointerChoice => {
