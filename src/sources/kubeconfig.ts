@@ -266,7 +266,7 @@ export function parseKubeconfigFile(file: string, text: string): ParsedFile {
   const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: false });
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!;
-    const line = e.linePos?.[0]?.line;
+    const line = text.slice(0, e.pos[0]).split('\n').length;
     throw new InputError(`${file} is not valid YAML: ${e.message.split('\n')[0]}`, {
       where: line ? `${file}, line ${line}` : file,
       hint: 'fix the file (kubectl config view --kubeconfig FILE shows what kubectl reads)',

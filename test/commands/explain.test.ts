@@ -64,7 +64,7 @@ test('bad input: missing file, directory, gzip, bad -o; exit 2 and no stack trac
       ['explain', join(dir, 'journal.gz')],
       /gzip-compressed data[\s\S]*zcat .*journal\.gz \| mcs-doctor explain -/,
     ],
-    [['explain', join(FIX, 'ignition-2.14-valid.txt'), '-o', 'yaml'], /invalid/],
+    [['explain', join(FIX, 'ignition-2.14-valid.txt'), '-o', 'xml'], /invalid/],
   ];
   for (const [args, re] of cases) {
     const r = await runCli(args);

@@ -281,7 +281,7 @@ describe('mcs-doctor probe', () => {
           '--timeout',
           '0',
         ],
-        /--timeout: expected seconds/,
+        /^error: --timeout "0" must be longer than 0\n  where: --timeout/,
       ],
       [
         'bad -o',
