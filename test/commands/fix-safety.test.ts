@@ -382,7 +382,10 @@ describe('confirmation on a terminal', () => {
       const args = ['fix', '--kubeconfig', kc, '--host', HOST, '--apply', '--backup-dir', backupDir];
       const no = await onTerminal(args, 'n');
       assert.ok(no.asked, no.out);
-      assert.match(no.out, /Apply 8 change step\(s\) to https:\/\/\S+ \(context admin\)\? \[y\/N\]/);
+      assert.match(
+        no.out,
+        /Apply 8 change step\(s\) to https:\/\/\S+ \(context admin, cluster sim\)\? \[y\/N\]/,
+      );
       assert.match(no.out, /Nothing was changed\.\s+exit=0/);
       assert.deepEqual(snapshot(cluster), before);
       await assert.rejects(() => stat(backupDir), /ENOENT/);
@@ -392,7 +395,10 @@ describe('confirmation on a terminal', () => {
       assert.notDeepEqual(snapshot(cluster), before);
 
       const restore = await onTerminal(['restore', backupDir, '--kubeconfig', kc], 'y');
-      assert.match(restore.out, /Put these objects back on https:\/\/\S+ \(context admin\)\? \[y\/N\]/);
+      assert.match(
+        restore.out,
+        /Put these objects back on https:\/\/\S+ \(context admin, cluster sim\)\? \[y\/N\]/,
+      );
       assert.match(restore.out, /Every object is back as it was\.\s+exit=0/);
       assert.deepEqual(snapshot(cluster), before);
     } finally {

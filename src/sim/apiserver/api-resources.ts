@@ -4,15 +4,25 @@ import { qualifiedResource, type ObjectStore, StoreError } from '../kube/store.j
 import { LogBook } from '../linelog.js';
 import { apiVersionOf, type KubeObject, type ResourceType, type WatchEvent } from '../kube/types.js';
 import { authorize, type Identity } from './auth.js';
-import { applyPatch } from './patch.js';
+import { applyPatch, decodePatchBody, isApplyPatch } from './patch.js';
+import {
+  acceptedEncodings,
+  canDecodeProtobuf,
+  decodeProtobuf,
+  PROTOBUF,
+  ProtobufError,
+} from './protobuf-codec.js';
 import { selectorFilter } from './selectors.js';
 import {
   ApiError,
   badRequest,
   failureStatus,
   methodNotAllowed,
+  notAcceptable,
   resourceNotFound,
   sendJson,
+  sendNegotiated,
+  unsupportedMediaType,
 } from './status.js';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './api-tables.js';
 
@@ -40,7 +50,8 @@ export interface ResourceRequest {
 }
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
-const BUILT_IN_GROUPS = new Set(['', 'apps', 'certificates.k8s.io']);
+/** Groups the apiserver compiles in (strategic merge patch, protobuf); the others are CRDs. */
+export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set(['', 'apps', 'certificates.k8s.io']);
 
 function findType(store: ObjectStore, route: ResourceRoute): ResourceType {
   const t = store.types.find(
@@ -50,7 +61,7 @@ function findType(store: ObjectStore, route: ResourceRoute): ResourceType {
   return t;
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+async function readRaw(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
@@ -59,7 +70,29 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
       throw new ApiError(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
     chunks.push(chunk);
   }
-  const text = Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/**
+ * A create, update or delete body: JSON, or protobuf (kubectl's typed clients) for the kinds
+ * with a protobuf table; `expected` is the kind the URL takes (and its apiVersion).
+ */
+async function readBody(
+  req: IncomingMessage,
+  expected: { kind: string; apiVersion?: string },
+): Promise<unknown> {
+  const raw = await readRaw(req);
+  const mediaType = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (mediaType === PROTOBUF) {
+    if (raw.length === 0) return undefined;
+    if (!canDecodeProtobuf(expected.kind)) throw unsupportedMediaType(['application/json']);
+    try {
+      return decodeProtobuf(raw, expected);
+    } catch (err) {
+      throw err instanceof ProtobufError ? badRequest(err.message) : err;
+    }
+  }
+  const text = raw.toString('utf8');
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text);
@@ -103,7 +136,7 @@ function sendObject(r: ResourceRequest, code: number, t: ResourceType, obj: Kube
       toTable(t, [obj], { resourceVersion: obj.metadata.resourceVersion }),
       TABLE_CONTENT_TYPE,
     );
-  } else sendJson(r.res, code, obj);
+  } else sendNegotiated(r.res, code, obj, r.req.headers.accept);
 }
 
 function list(r: ResourceRequest, t: ResourceType): void {
@@ -134,15 +167,16 @@ function list(r: ResourceRequest, t: ResourceType): void {
     sendJson(r.res, 200, toTable(t, page, meta), TABLE_CONTENT_TYPE);
     return;
   }
-  sendJson(r.res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: meta, items: page });
+  const body = { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: meta, items: page };
+  sendNegotiated(r.res, 200, body, r.req.headers.accept);
 }
 
 function watch(r: ResourceRequest, t: ResourceType): void {
   const { url, store, route, res, req } = r;
   const filter = selectorFilter(url.searchParams, t);
   const table = wantsTable(req.headers.accept);
-  const fieldName = url.searchParams.get('fieldSelector');
-  void fieldName;
+  // Watch events are streamed as JSON only (protobuf watch framing is not implemented).
+  if (!table && !acceptedEncodings(req.headers.accept).includes('json')) throw notAcceptable();
   const events: WatchEvent[] = [];
   let stop: (() => void) | undefined;
   let started = false;
@@ -270,6 +304,104 @@ function checkNamespace(route: ResourceRoute, t: ResourceType, body: KubeObject)
   body.metadata = { ...body.metadata, namespace: route.namespace };
 }
 
+interface DeleteOptions {
+  preconditions?: { uid?: string; resourceVersion?: string };
+  dryRun?: string[];
+}
+
+/** DeleteOptions.preconditions, checked as the registry does (409 on a mismatch). */
+function checkPreconditions(t: ResourceType, current: KubeObject, pre: DeleteOptions['preconditions']): void {
+  const failed = (what: string, wanted: string, have: string | undefined): ApiError =>
+    new ApiError(
+      409,
+      'Conflict',
+      `Operation cannot be fulfilled on ${qualifiedResource(t)} "${current.metadata.name}": Precondition failed: ${what} in precondition: ${wanted}, ${what} in object meta: ${have ?? ''}`,
+      { name: current.metadata.name, group: t.group, kind: t.plural },
+    );
+  if (pre?.uid && pre.uid !== current.metadata.uid) throw failed('UID', pre.uid, current.metadata.uid);
+  if (pre?.resourceVersion && pre.resourceVersion !== current.metadata.resourceVersion) {
+    throw failed('ResourceVersion', pre.resourceVersion, current.metadata.resourceVersion);
+  }
+}
+
+/**
+ * What the registries do to every written object before storing it. Secrets: `stringData` is
+ * write-only, merged into `data` (base64), and `type` defaults to Opaque.
+ */
+function prepareWrite(t: ResourceType, obj: KubeObject): void {
+  if (t.group === '' && t.kind === 'Secret') {
+    const stringData = obj.stringData as Record<string, string> | undefined;
+    if (stringData && typeof stringData === 'object') {
+      const data = { ...((obj.data as Record<string, string> | undefined) ?? {}) };
+      for (const [k, v] of Object.entries(stringData))
+        data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+      obj.data = data;
+    }
+    delete obj.stringData;
+    if (!obj.type) obj.type = 'Opaque';
+  }
+}
+
+/** POST, or a server-side apply of an object that does not exist yet. */
+function create(r: ResourceRequest, t: ResourceType, body: KubeObject): void {
+  const { store, url, identity } = r;
+  if (t.kind === 'CertificateSigningRequest') {
+    // The apiserver records who asked (the CSR registry's PrepareForCreate): a client cannot claim another requester.
+    const spec = ((body as { spec?: Record<string, unknown> }).spec ??= {});
+    spec['username'] = identity.user;
+    spec['groups'] = [...identity.groups];
+  }
+  prepareWrite(t, body);
+  if (dryRun(url)) {
+    if (store.get(t, body.metadata?.namespace, body.metadata?.name ?? '')) {
+      throw new ApiError(
+        409,
+        'AlreadyExists',
+        `${qualifiedResource(t)} "${body.metadata.name}" already exists`,
+      );
+    }
+    return sendObject(r, 201, t, { ...body, apiVersion: apiVersionOf(t), kind: t.kind });
+  }
+  return sendObject(r, 201, t, store.create(t, body));
+}
+
+/** A server-side apply request: a fieldManager, and a whole object of this kind and name. */
+function checkApplyRequest(r: ResourceRequest, t: ResourceType, body: unknown): void {
+  if (!r.url.searchParams.get('fieldManager')) {
+    throw new ApiError(
+      422,
+      'Invalid',
+      'PatchOptions.meta.k8s.io "" is invalid: fieldManager: Required value: is required for apply patch',
+      {
+        group: 'meta.k8s.io',
+        kind: 'PatchOptions',
+        causes: [
+          {
+            reason: 'FieldValueRequired',
+            message: 'Required value: is required for apply patch',
+            field: 'fieldManager',
+          },
+        ],
+      },
+    );
+  }
+  const obj = body as Partial<KubeObject>;
+  if (obj.apiVersion !== apiVersionOf(t)) {
+    throw badRequest(
+      `the API version in the data (${obj.apiVersion ?? ''}) does not match the expected API version (${apiVersionOf(t)})`,
+    );
+  }
+  if (obj.kind !== t.kind) {
+    throw badRequest(`the kind in the data (${obj.kind ?? ''}) does not match the expected kind (${t.kind})`);
+  }
+  const name = obj.metadata?.name;
+  if (name !== r.route.name) {
+    throw badRequest(
+      `the name of the object (${name ?? ''}) does not match the name on the URL (${r.route.name})`,
+    );
+  }
+}
+
 export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
   const { req, route, store, identity, url } = r;
   if (route.extra) throw resourceNotFound();
@@ -311,29 +443,13 @@ export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
       return watch(r, t);
     case 'create': {
       if (route.name) throw methodNotAllowed();
-      const body = await readBody(req);
+      const body = await readBody(req, { kind: t.kind, apiVersion: apiVersionOf(t) });
       if (!isObject(body)) throw badRequest('the body of a create must be an object');
       checkNamespace(route, t, body);
-      if (t.kind === 'CertificateSigningRequest') {
-        // The apiserver records who asked (the CSR registry's PrepareForCreate): a client cannot claim another requester.
-        const spec = ((body as { spec?: Record<string, unknown> }).spec ??= {});
-        spec['username'] = identity.user;
-        spec['groups'] = [...identity.groups];
-      }
-      if (dryRun(url)) {
-        if (store.get(t, body.metadata?.namespace, body.metadata?.name ?? '')) {
-          throw new ApiError(
-            409,
-            'AlreadyExists',
-            `${qualifiedResource(t)} "${body.metadata.name}" already exists`,
-          );
-        }
-        return sendObject(r, 201, t, { ...body, apiVersion: apiVersionOf(t), kind: t.kind });
-      }
-      return sendObject(r, 201, t, store.create(t, body));
+      return create(r, t, body);
     }
     case 'update': {
-      const body = await readBody(req);
+      const body = await readBody(req, { kind: t.kind, apiVersion: apiVersionOf(t) });
       if (!isObject(body)) throw badRequest('the body of an update must be an object');
       if (body.metadata?.name && body.metadata.name !== route.name) {
         throw badRequest(
@@ -342,22 +458,36 @@ export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
       }
       body.metadata = { ...body.metadata, name: route.name as string };
       checkNamespace(route, t, body);
+      prepareWrite(t, body);
       const subresource = sub === 'status' || sub === 'approval' ? sub : undefined;
       if (dryRun(url)) return sendObject(r, 200, t, body);
       return sendObject(r, 200, t, store.update(t, body, { subresource }));
     }
     case 'patch': {
-      const current = store.mustGet(t, route.namespace, route.name as string);
-      const body = await readBody(req);
-      const patched = applyPatch(current, req.headers['content-type'] ?? '', body, {
-        builtIn: BUILT_IN_GROUPS.has(t.group),
-      });
+      const contentType = req.headers['content-type'] ?? '';
+      const builtIn = BUILT_IN_GROUPS.has(t.group);
+      const body = decodePatchBody(contentType, await readRaw(req), { builtIn });
+      const apply = isApplyPatch(contentType);
+      if (apply) checkApplyRequest(r, t, body);
+      const current = apply
+        ? store.get(t, route.namespace, route.name as string)
+        : store.mustGet(t, route.namespace, route.name as string);
+      if (!current) {
+        // Server-side apply creates what does not exist yet (not through a subresource).
+        if (sub) throw resourceNotFound();
+        const obj = structuredClone(body) as KubeObject;
+        obj.metadata = { ...obj.metadata, name: route.name as string };
+        checkNamespace(route, t, obj);
+        return create(r, t, obj);
+      }
+      const patched = applyPatch(current, contentType, body, { builtIn });
       if (!isObject(patched)) throw badRequest('the patch did not produce an object');
       patched.metadata = {
         ...patched.metadata,
         name: current.metadata.name,
         namespace: current.metadata.namespace,
       };
+      prepareWrite(t, patched);
       if (dryRun(url)) return sendObject(r, 200, t, patched);
       const subresource = sub === 'status' || sub === 'approval' ? sub : undefined;
       if (
@@ -371,14 +501,20 @@ export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
       return sendObject(r, 200, t, store.update(t, patched, { subresource }));
     }
     case 'delete': {
-      if (dryRun(url)) return sendObject(r, 200, t, store.mustGet(t, route.namespace, route.name as string));
+      const options = (await readBody(req, { kind: 'DeleteOptions' })) as DeleteOptions | undefined;
+      if (options !== undefined && !isObject(options))
+        throw badRequest('the body of a delete must be an object');
+      const current = store.mustGet(t, route.namespace, route.name as string);
+      checkPreconditions(t, current, options?.preconditions);
+      if (dryRun(url) || options?.dryRun?.includes('All')) return sendObject(r, 200, t, current);
       return sendObject(r, 200, t, store.delete(t, route.namespace, route.name as string));
     }
     case 'deletecollection': {
       const filter = selectorFilter(url.searchParams, t);
       const { items } = store.list(t, { namespace: route.namespace, filter });
       if (!dryRun(url)) for (const o of items) store.delete(t, o.metadata.namespace, o.metadata.name);
-      return sendJson(r.res, 200, { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: {}, items });
+      const body = { kind: t.listKind, apiVersion: apiVersionOf(t), metadata: {}, items };
+      return sendNegotiated(r.res, 200, body, req.headers.accept);
     }
   }
 }

@@ -15,6 +15,7 @@ import { authenticate, type ApiTokens, type Identity } from './auth.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './api-discovery.js';
 import { handleResourceRequest, type ResourceRoute } from './api-resources.js';
 import { injectedEtcdError, type ApiFaults } from './faults.js';
+import { openApiDocument, openApiRoot } from './openapi.js';
 import { ApiError, resourceNotFound, sendError, sendJson } from './status.js';
 
 export interface ApiServerOptions {
@@ -114,7 +115,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     try {
       identity = authenticate(req, opts.tokens);
     } catch (err) {
-      sendError(res, err);
+      sendError(res, err, req.headers.accept);
       return;
     }
     if (path === '/version') return sendJson(res, 200, VERSION_INFO);
@@ -145,6 +146,15 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
       if (!doc) throw resourceNotFound();
       return sendJson(res, 200, doc);
     }
+    if (path === '/openapi/v3' || path === '/openapi/v3/') {
+      return sendJson(res, 200, openApiRoot(types, VERSION_INFO.gitVersion));
+    }
+    if (path.startsWith('/openapi/v3/')) {
+      // The ?hash= is only a cache key for the client; the current document is always served.
+      const doc = openApiDocument(types, path.slice('/openapi/v3/'.length), VERSION_INFO.gitVersion);
+      if (!doc) throw resourceNotFound();
+      return sendJson(res, 200, doc);
+    }
     const route = parseResourcePath(path);
     if (!route) throw resourceNotFound();
     stats.requests += 1;
@@ -168,7 +178,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const server: Server = createServer(
     { cert: opts.tls.certPem, key: opts.tls.keyPem, minVersion: 'TLSv1.2', ALPNProtocols: ['http/1.1'] },
     (req, res) => {
-      handle(req, res).catch((err: unknown) => sendError(res, err));
+      handle(req, res).catch((err: unknown) => sendError(res, err, req.headers.accept));
     },
   );
   server.requestTimeout = 0; // watches and followed logs stay open; headers still have a limit

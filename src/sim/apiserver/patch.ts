@@ -1,14 +1,22 @@
 /**
- * The three patch formats kubectl and client-node send: JSON merge patch (RFC 7386), JSON
- * patch (RFC 6902) and strategic merge patch. Error texts follow evanphx/json-patch, the
- * library the apiserver uses, because they end up in the Status the user sees.
+ * The patch formats kubectl and client-node send: JSON merge patch (RFC 7386), JSON patch
+ * (RFC 6902), strategic merge patch and server-side apply. Error texts follow
+ * evanphx/json-patch, the library the apiserver uses, because they end up in the Status the
+ * user sees.
  *
  * Strategic merge patch is simplified: it is a merge patch in which lists whose elements are
  * all objects with a `name` are merged element by element on `name` (how containers, volumes,
  * env and conditions-by-name merge in the real schema), and an element `{"name": x,
  * "$patch": "delete"}` removes x. Other directives ($retainKeys, $setElementOrder,
  * $deleteFromPrimitiveList) and per-field merge keys other than `name` are not modelled.
+ *
+ * Server-side apply (`application/apply-patch+yaml`, `kubectl apply --server-side`) is a field
+ * merge of the applied configuration into the live object: the strategic merge above for
+ * built-in types, a JSON merge (lists atomic, as a CRD's are by default) for custom resources.
+ * Field ownership is not tracked (no managedFields), so there are no conflicts and a field
+ * dropped from the applied configuration stays. Creating a missing object is the caller's part.
  */
+import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest } from './status.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -238,17 +246,52 @@ export const PATCH_TYPES = {
   apply: 'application/apply-patch+yaml',
 } as const;
 
+const mediaTypeOf = (contentType: string): string => contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+
+export const isApplyPatch = (contentType: string): boolean => mediaTypeOf(contentType) === PATCH_TYPES.apply;
+
+function unsupportedPatch(builtIn: boolean): ApiError {
+  const accepted = builtIn
+    ? [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply, PATCH_TYPES.strategic]
+    : [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.apply];
+  return new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+  );
+}
+
 /**
- * Applies a patch body of the given Content-Type. Custom resources do not accept strategic
- * merge patch (the real apiserver answers 415 for them too); server-side apply is not served.
+ * A PATCH body by its Content-Type: JSON for the patch formats, YAML (of which JSON is a part)
+ * for server-side apply. Custom resources do not accept strategic merge patch (the real
+ * apiserver answers 415 for them too); the type is checked before the body is read.
  */
+export function decodePatchBody(contentType: string, raw: Buffer, opts: { builtIn: boolean }): unknown {
+  const mediaType = mediaTypeOf(contentType);
+  const known = [
+    PATCH_TYPES.json,
+    PATCH_TYPES.merge,
+    PATCH_TYPES.apply,
+    ...(opts.builtIn ? [PATCH_TYPES.strategic] : []),
+  ];
+  if (!(known as string[]).includes(mediaType)) throw unsupportedPatch(opts.builtIn);
+  const text = raw.toString('utf8');
+  if (text.trim() === '') return undefined;
+  try {
+    return mediaType === PATCH_TYPES.apply ? (parseYaml(text) as unknown) : (JSON.parse(text) as unknown);
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message}`);
+  }
+}
+
+/** Applies a decoded patch body of the given Content-Type (see decodePatchBody). */
 export function applyPatch(
   target: unknown,
   contentType: string,
   body: unknown,
   opts: { builtIn: boolean },
 ): unknown {
-  const mediaType = contentType.split(';')[0]?.trim().toLowerCase() ?? '';
+  const mediaType = mediaTypeOf(contentType);
   if (mediaType === PATCH_TYPES.merge) {
     if (!isObject(body)) throw badRequest('error decoding patch: a merge patch must be a JSON object');
     return mergePatch(target, body);
@@ -259,12 +302,9 @@ export function applyPatch(
       throw badRequest('error decoding patch: a strategic merge patch must be a JSON object');
     return strategicMergePatch(target, body);
   }
-  const accepted = opts.builtIn
-    ? [PATCH_TYPES.json, PATCH_TYPES.merge, PATCH_TYPES.strategic]
-    : [PATCH_TYPES.json, PATCH_TYPES.merge];
-  throw new ApiError(
-    415,
-    'UnsupportedMediaType',
-    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
-  );
+  if (mediaType === PATCH_TYPES.apply) {
+    if (!isObject(body)) throw badRequest('error decoding patch: an applied configuration must be an object');
+    return opts.builtIn ? strategicMergePatch(target, body) : mergePatch(target, body);
+  }
+  throw unsupportedPatch(opts.builtIn);
 }

@@ -5,6 +5,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import { StoreError } from '../kube/store.js';
+import { PROTOBUF, acceptedEncodings, encodeProtobuf } from './protobuf-codec.js';
 
 export type StatusReason =
   | 'Forbidden'
@@ -81,6 +82,18 @@ export const badRequest = (message: string): ApiError => new ApiError(400, 'BadR
 export const resourceNotFound = (): ApiError =>
   new ApiError(404, 'NotFound', 'the server could not find the requested resource');
 
+/** The apiserver's answer when no encoding the client accepts can carry the object. */
+export const notAcceptable = (): ApiError =>
+  new ApiError(406, 'NotAcceptable', 'only the following media types are accepted: application/json');
+
+/** A request body in a format the resource does not read (protobuf for a type without a table). */
+export const unsupportedMediaType = (accepted: readonly string[]): ApiError =>
+  new ApiError(
+    415,
+    'UnsupportedMediaType',
+    `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}`,
+  );
+
 export const methodNotAllowed = (): ApiError =>
   new ApiError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 
@@ -115,11 +128,34 @@ export function sendJson(
   res.end(text);
 }
 
-export function sendError(res: ServerResponse, err: unknown): void {
+function sendBytes(res: ServerResponse, code: number, body: Buffer, contentType: string): void {
+  res.writeHead(code, { ...JSON_HEADERS, 'Content-Type': contentType, 'Content-Length': body.length });
+  res.end(body);
+}
+
+/**
+ * An object (or Status) in the first encoding of the client's Accept that can carry it:
+ * protobuf for the kinds with a table (protobuf-schemas.ts), JSON otherwise. When only
+ * protobuf is acceptable and the object has no protobuf form, 406 (as a protobuf Status).
+ */
+export function sendNegotiated(res: ServerResponse, code: number, body: unknown, accept?: string): void {
+  for (const encoding of acceptedEncodings(accept)) {
+    if (encoding === 'json') return sendJson(res, code, body);
+    const bytes = encodeProtobuf(body);
+    if (bytes) return sendBytes(res, code, bytes, PROTOBUF);
+  }
+  const status = notAcceptable().toStatus();
+  const bytes = encodeProtobuf(status);
+  if (bytes) sendBytes(res, status.code, bytes, PROTOBUF);
+  else sendJson(res, status.code, status);
+}
+
+/** The Status for any thrown value, in the encoding the client asked for. */
+export function sendError(res: ServerResponse, err: unknown, accept?: string): void {
   const apiError = toApiError(err);
   if (res.headersSent) {
     res.destroy();
     return;
   }
-  sendJson(res, apiError.code, apiError.toStatus());
+  sendNegotiated(res, apiError.code, apiError.toStatus(), accept);
 }
