@@ -433,8 +433,6 @@ function impersonation(
   return { user, groups: groups ?? [], uid, extra: extra ?? {} };
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-
 /**
  * The context, cluster, user and namespace kubectl would use with these flags, with the
  * overrides applied as clientcmd applies them. Errors name the file(s) and what to do.
@@ -580,11 +578,6 @@ export function resolveKubeTarget(
   }
   if (!user.as && (user.asUid || (user.asGroups && user.asGroups.length) || user.asUserExtra)) {
     problems.push(`requesting uid, groups or user-extra for ${userName} without impersonating a user`);
-  }
-  if (context.namespace && !DNS_LABEL.test(context.namespace)) {
-    problems.push(
-      `namespace "${context.namespace}" for context "${contextName}" does not conform to the kubernetes DNS_LABEL rules`,
-    );
   }
   if (problems.length) {
     throw invalid(
