@@ -50,6 +50,8 @@ export interface KubeconfigEnvironment {
   KUBERNETES_SERVICE_PORT?: string;
   /** The pod's service-account directory (token, ca.crt, namespace). */
   serviceAccountDir?: string;
+  /** Set in a pod by the downward API; client-go prefers it to the service account's namespace file. */
+  POD_NAMESPACE?: string;
 }
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
@@ -200,7 +202,9 @@ function parseExec(raw: unknown, file: string): ExecConfig | undefined {
     : undefined;
   let interactiveMode = str(e['interactiveMode']);
   // clientcmd's defaulting: the beta API defaulted to IfAvailable; v1 must say it.
-  if (!interactiveMode && /\/v1(alpha1|beta1)$/.test(apiVersion)) interactiveMode = 'IfAvailable';
+  if (!interactiveMode && /^client\.authentication\.k8s\.io\/v1(alpha1|beta1)$/.test(apiVersion)) {
+    interactiveMode = 'IfAvailable';
+  }
   return {
     command: resolved,
     args: strList(e['args']),
@@ -389,6 +393,28 @@ function inClusterPossible(env: KubeconfigEnvironment): boolean {
   );
 }
 
+/** client-go's inClusterClientConfig.Namespace: POD_NAMESPACE, else the service account's namespace file. */
+function podNamespaceOf(env: KubeconfigEnvironment): string | undefined {
+  if (env.POD_NAMESPACE) return env.POD_NAMESPACE;
+  try {
+    return (
+      readFileSync(join(env.serviceAccountDir ?? SERVICE_ACCOUNT_DIR, 'namespace'), 'utf8').trim() ||
+      undefined
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** client-go's BearerTokenFile: re-read for every request, and sent instead of a static token when it can be read. */
+function tokenFileReadable(file: string): boolean {
+  try {
+    return readFileSync(file, 'utf8').trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
 function inClusterTarget(
   flags: KubeconfigFlags,
   env: KubeconfigEnvironment,
@@ -397,12 +423,7 @@ function inClusterTarget(
   const dir = env.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
   const host = env.KUBERNETES_SERVICE_HOST!;
   const server = `https://${host.includes(':') ? `[${host}]` : host}:${env.KUBERNETES_SERVICE_PORT}`;
-  let podNamespace: string | undefined;
-  try {
-    podNamespace = readFileSync(join(dir, 'namespace'), 'utf8').trim() || undefined;
-  } catch {
-    podNamespace = undefined;
-  }
+  const podNamespace = podNamespaceOf(env);
   const insecure = flags.insecureSkipTlsVerify === true;
   const target: KubeTarget = {
     context: '',
@@ -490,14 +511,9 @@ export function resolveKubeTarget(
 
   const user: UserEntry = { ...fileUser?.value };
   if (flags.token) user.token = flags.token;
-  if (flags.clientCertificate) {
-    user.clientCertificate = resolve(flags.clientCertificate);
-    user.clientCertificateData = undefined;
-  }
-  if (flags.clientKey) {
-    user.clientKey = resolve(flags.clientKey);
-    user.clientKeyData = undefined;
-  }
+  // clientcmd merges these into the file's user: beside its -data fields they are an error below.
+  if (flags.clientCertificate) user.clientCertificate = resolve(flags.clientCertificate);
+  if (flags.clientKey) user.clientKey = resolve(flags.clientKey);
   if (flags.username) user.username = flags.username;
   if (flags.password) user.password = flags.password;
   if (flags.as) user.as = flags.as;
@@ -515,6 +531,13 @@ export function resolveKubeTarget(
   if (emptyCluster && !clusterName) {
     // Nothing configured at all: kubectl's last resort is the pod's service account.
     if (inClusterPossible(env)) return inClusterTarget(flags, env, merged);
+    if (!contextName && merged.contexts.size) {
+      // kubectl would go to http://localhost:8080 (or $KUBERNETES_MASTER).
+      throw new InputError(`no context chosen: no kubeconfig file sets current-context`, {
+        where: sourcesOf(merged),
+        hint: `pass --context (${[...merged.contexts.keys()].join(', ')}), or set one: kubectl config use-context NAME`,
+      });
+    }
     const looked = merged.explicit
       ? `--kubeconfig ${merged.files[0]} defines no cluster`
       : env.KUBECONFIG
@@ -546,6 +569,16 @@ export function resolveKubeTarget(
     problems.push('specifying a root certificates file with the insecure flag is not allowed');
   }
   if (user.clientCertificate || user.clientCertificateData) {
+    if (user.clientCertificate && user.clientCertificateData) {
+      problems.push(
+        `client-cert-data and client-cert are both specified for ${userName}. client-cert-data will override.`,
+      );
+    }
+    if (user.clientKey && user.clientKeyData) {
+      problems.push(
+        `client-key-data and client-key are both specified for ${userName}; client-key-data will override`,
+      );
+    }
     if (!user.clientKey && !user.clientKeyData) {
       problems.push(
         `client-key-data or client-key must be specified for ${userName} to use the clientCert authentication method.`,
@@ -576,6 +609,16 @@ export function resolveKubeTarget(
     if (!user.exec.interactiveMode)
       problems.push(`interactiveMode must be specified for ${userName} to use exec authentication plugin`);
   }
+  const identified =
+    user.token || user.tokenFile || user.clientCertificate || user.clientCertificateData || user.username;
+  if (!identified && !user.exec && !user.authProvider) {
+    // clientcmd would prompt for a user name and password (and fail on EOF without a terminal).
+    problems.push(
+      userName && !fileUser
+        ? `user "${userName}" named by context "${contextName}" is not in the kubeconfig`
+        : `no credentials for ${userName ? `user "${userName}"` : 'the API server'}: kubectl would ask for a user name and password`,
+    );
+  }
   if (!user.as && (user.asUid || (user.asGroups && user.asGroups.length) || user.asUserExtra)) {
     problems.push(`requesting uid, groups or user-extra for ${userName} without impersonating a user`);
   }
@@ -587,12 +630,21 @@ export function resolveKubeTarget(
     );
   }
 
+  // client-go: in a pod, a context without a namespace takes the pod's.
+  const podNamespace = !context.namespace && inClusterPossible(env) ? podNamespaceOf(env) : undefined;
+  const fileToken = user.tokenFile !== undefined && tokenFileReadable(user.tokenFile);
   return {
     context: contextName,
     cluster: clusterName,
     user: userName,
-    namespace: context.namespace ?? DEFAULT_NAMESPACE,
-    namespaceFrom: flags.namespace ? 'flag' : context.namespace ? 'context' : 'default',
+    namespace: context.namespace ?? podNamespace ?? DEFAULT_NAMESPACE,
+    namespaceFrom: flags.namespace
+      ? 'flag'
+      : context.namespace
+        ? 'context'
+        : podNamespace
+          ? 'service-account'
+          : 'default',
     server: cluster.server!,
     tls: {
       caFile: cluster.certificateAuthority,
@@ -602,8 +654,8 @@ export function resolveKubeTarget(
       proxyUrl: cluster.proxyUrl,
     },
     auth: {
-      token: user.token,
-      tokenFile: user.token ? undefined : user.tokenFile,
+      token: fileToken ? undefined : user.token,
+      tokenFile: fileToken || !user.token ? user.tokenFile : undefined,
       clientCertificate: user.clientCertificate,
       clientCertificateData: user.clientCertificateData,
       clientKey: user.clientKey,
@@ -624,6 +676,7 @@ export function processKubeconfigEnvironment(): KubeconfigEnvironment {
     HOME: process.env.HOME,
     KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST,
     KUBERNETES_SERVICE_PORT: process.env.KUBERNETES_SERVICE_PORT,
+    POD_NAMESPACE: process.env.POD_NAMESPACE,
   };
 }
 
