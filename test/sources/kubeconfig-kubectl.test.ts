@@ -868,9 +868,6 @@ interface KnownDisagreement {
   matches(k: Observation, d: Observation): boolean;
 }
 
-const withoutAuthorization = (ids: string[]): string =>
-  ids.map((i) => i.replace(/authorization=\S+ \S+/, 'authorization=*')).join('\n');
-
 /**
  * Signatures of the disagreements already reported. A combination that shows one of them (and
  * nothing else) is marked todo instead of failed.
