@@ -13,7 +13,7 @@ import { formatRFC3339 } from '../pki/gotime.js';
 import type { ClusterSource } from '../sources/types.js';
 import { VERSION } from '../version.js';
 import type { CauseId } from './causes.js';
-import { fixFor } from './fixes.js';
+import { fixFor } from '../causes/index.js';
 import type {
   CertificateTimeline,
   CheckResult,
@@ -22,7 +22,8 @@ import type {
   RankedCause,
   Verdict,
 } from './model.js';
-import { diagnoseHost } from './pipeline.js';
+import { nowLabel } from './stages/format.js';
+import { diagnoseHost } from './stages/index.js';
 
 const WORST: CheckStatus[] = ['fail', 'unknown', 'warn', 'pass', 'skip'];
 
@@ -128,7 +129,7 @@ function rankCauses(facts: Facts, hostCauses: RankedCause[]): RankedCause[] {
       add(
         'mcs-cert-expired',
         `the MCS serving certificate expired on ${formatRFC3339(leaf.notAfter)}: no new worker can join`,
-        [{ text: `${leaf.subject} notAfter ${formatRFC3339(leaf.notAfter)}`, ...src }],
+        [{ text: `expired ${formatRFC3339(leaf.notAfter)} (notAfter of ${leaf.subject})`, ...src }],
       );
     } else if (left < facts.options.expiryWarningDays * 86_400_000) {
       const days = Math.floor(left / 86_400_000);
@@ -137,7 +138,7 @@ function rankCauses(facts: Facts, hostCauses: RankedCause[]): RankedCause[] {
         `the MCS serving certificate expires in ${days} days (${formatRFC3339(leaf.notAfter)}): workers added after that cannot join`,
         [
           {
-            text: `${leaf.subject} notAfter ${formatRFC3339(leaf.notAfter)}, ${days} days left (threshold ${facts.options.expiryWarningDays})`,
+            text: `expires ${formatRFC3339(leaf.notAfter)} (notAfter of ${leaf.subject}), in ${days} days (warning threshold ${facts.options.expiryWarningDays} days)`,
             ...src,
           },
         ],
@@ -152,15 +153,21 @@ function rankCauses(facts: Facts, hostCauses: RankedCause[]): RankedCause[] {
       },
     ]);
   }
+  const corrupt = [...sorted, ...clusterWide].find((c) => c.id === 'mcs-cert-corrupt');
   if (facts.mcs.podsRead.ok && facts.mcs.pods.length > 0 && facts.mcs.pods.every((p) => !p.ready)) {
-    add(
-      'mcs-not-running',
-      'no machine-config-server pod is Ready',
-      facts.mcs.pods.map((p) => ({
-        text: `${p.name}: ${p.waitingReason ?? p.phase ?? 'not Ready'}`,
-        source: 'pods in openshift-machine-config-operator',
-      })),
-    );
+    const pods = facts.mcs.pods.map((p) => ({
+      text: `${p.name}: ${p.waitingReason ?? p.phase ?? 'not Ready'}`,
+      source: 'pods in openshift-machine-config-operator',
+    }));
+    const summary = 'no machine-config-server pod is Ready';
+    if (corrupt) {
+      // The pods cannot start because of the secret: they are its consequence, not a second cause.
+      if (!corrupt.consequences?.some((q) => q.id === 'mcs-not-running')) {
+        corrupt.consequences = [...(corrupt.consequences ?? []), { id: 'mcs-not-running', summary, evidence: pods }];
+      }
+    } else if (!sorted.some((c) => c.consequences?.some((q) => q.id === 'mcs-not-running'))) {
+      add('mcs-not-running', summary, pods);
+    }
   }
   // A served chain the diagnosed hosts' pointers cannot verify also breaks every future worker.
   if (facts.selected.length === 0) {
@@ -224,7 +231,7 @@ function inputErrorsOf(facts: Facts): string[] {
 
 function timelines(facts: Facts): CertificateTimeline[] {
   const out: CertificateTimeline[] = [];
-  const marks = [{ label: 'now', at: facts.now.toISOString() }];
+  const marks = [{ label: nowLabel(facts.sourceKind), at: facts.now.toISOString() }];
   for (const h of facts.selected) {
     const c = facts.clockOf(h);
     if (c.at) marks.push({ label: `${h.name} clock`, at: c.at.toISOString() });

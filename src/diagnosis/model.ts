@@ -74,7 +74,10 @@ export interface RankedCause {
   summary: string;
   /** The pipeline stage it breaks. */
   stage: StageId | null;
+  /** Its first line is the fact that decides the cause. */
   evidence: Evidence[];
+  /** What follows from this cause (pods that cannot start on a broken secret): shown under it, never ranked beside it. */
+  consequences?: Array<{ id: CauseId; summary: string; evidence: Evidence[] }>;
   fix: Fix;
 }
 

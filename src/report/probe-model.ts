@@ -3,6 +3,7 @@
  * It adds to the fetch result what a person needs to act: the root cause it points to, which
  * anchor matched (by key, never by name), and what to do next.
  */
+import { causeModule, causeOfVerification } from '../causes/index.js';
 import { CAUSES, type CauseId } from '../diagnosis/causes.js';
 import { verifyChain } from '../pki/verify.js';
 import type { CertInfo } from '../pki/types.js';
@@ -179,21 +180,19 @@ function anchorNotes(result: FetchResult, anchors: AnchorInput[]): string[] {
 }
 
 export function causeFor(result: FetchResult, reasonNow: ProbeReason | null): CauseId | null {
-  const clockMoved = reasonNow !== null;
   switch (result.reason) {
     case 'ok':
       return null;
     case 'cert-expired':
-      // Valid at this machine's clock but expired at the worker's: the worker's clock is ahead.
-      return clockMoved && reasonNow === 'ok' ? 'worker-clock-skew' : 'mcs-cert-expired';
     case 'cert-not-yet-valid':
-      return 'worker-clock-skew';
     case 'unknown-authority':
-      return 'mcs-ca-mismatch';
     case 'hostname-mismatch':
-      return 'mcs-san-mismatch';
     case 'cert-invalid':
-      return 'mcs-cert-invalid';
+      // probe judges at the worker's clock (--at); the cluster's now only when that clock moved.
+      return causeOfVerification(result.reason === 'cert-invalid' ? 'incompatible-usage' : result.reason, {
+        workerClock: true,
+        validNow: reasonNow === null ? undefined : reasonNow === 'ok',
+      });
     case 'connection-refused':
     case 'timeout':
     case 'dns-error':
@@ -215,85 +214,29 @@ export function causeFor(result: FetchResult, reasonNow: ProbeReason | null): Ca
 }
 
 function nextSteps(report: Omit<ProbeReport, 'next'>): string[] {
-  const host = report.host;
-  const url = report.url;
   const mco = 'openshift-machine-config-operator';
   const hostState =
     'oc get bmh -n openshift-machine-api; oc get csr; oc get nodes  (where the host is in the join pipeline)';
-  switch (report.cause) {
-    case null:
-      if (report.verdict === 'ok') {
-        return [
-          'the fetch works from here: if the worker still fails, run the same probe with --at <the host BMC clock> and from the worker network',
-          hostState,
-        ];
-      }
+  if (report.cause === null) {
+    if (report.verdict === 'ok') {
       return [
-        `see the detail above; check what answers on ${host}:${report.port} with: curl -vk ${url}`,
-        `oc logs -n ${mco} -l k8s-app=machine-config-server`,
+        'the fetch works from here: if the worker still fails, run the same probe with --at <the host BMC clock> and from the worker network',
         hostState,
       ];
-    case 'mcs-cert-expired':
-      return [
-        'oc adm ocp-certificates regenerate-machine-config-server-serving-cert  (new serving cert; on <= 4.18 it also restarts the MCS pods, which do not reload)',
-        'oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server  (the pointer secrets must trust the new CA)',
-        're-provision the host: a provisioned BareMetalHost keeps the user-data it was provisioned with',
-      ];
-    case 'mcs-ca-mismatch':
-      return [
-        `compare by key: oc get configmap -n ${mco} machine-config-server-ca -o jsonpath='{.data.ca-bundle\\.crt}' (4.19+) or oc get configmap -n kube-system root-ca -o jsonpath='{.data.ca\\.crt}', against the anchors above`,
-        'oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server  (writes the MCS CA into the worker-user-data secrets)',
-        're-provision the host: its config drive still holds the old pointer config',
-      ];
-    case 'worker-clock-skew':
-      return [
-        `the host's clock (${report.at}) is outside the certificate validity; Ignition does not sync time before fetching`,
-        'set the BMC clock through Redfish: PATCH /redfish/v1/Managers/<id> with {"DateTime": "<UTC now>"} (credentials from the BareMetalHost\'s bmc.credentialsName secret)',
-        'or fix the clock in the BIOS/BMC UI, then power-cycle the host',
-      ];
-    case 'mcs-san-mismatch':
-      return [
-        `the certificate does not cover "${host}"; the URL host must be one of its DNS SANs (or IP SANs for an IP)`,
-        "oc get infrastructure cluster -o jsonpath='{.status.apiServerInternalURI} {.status.platformStatus.baremetal.apiServerInternalIPs}'",
-        'oc adm ocp-certificates regenerate-machine-config-server-serving-cert  (SANs come from the Infrastructure object)',
-        "or point the pointer config's merge source at a host the certificate covers",
-      ];
-    case 'mcs-unreachable':
-      return [
-        report.reason === 'dns-error'
-          ? `DNS: ${host} must resolve on the worker's network (api-int record, or the API VIP)`
-          : `from the worker's network: nc -vz ${host} ${report.port}  (firewall, VLAN, route, who holds the API VIP)`,
-        `oc get pods -n ${mco} -l k8s-app=machine-config-server -o wide  (one per master, hostNetwork, port ${report.port})`,
-      ];
-    case 'mcs-not-tls':
-      return [
-        `plain HTTP answers on port ${report.port}: 22623 is the MCS's TLS port (22624 is its plain-HTTP one); check the URL's port and what listens there (load balancer config)`,
-        `oc get pods -n ${mco} -l k8s-app=machine-config-server -o wide`,
-      ];
-    case 'mcs-config-not-found':
-      return [
-        'oc get machineconfigpool  (the URL path must be /config/<an existing pool>)',
-        "check the pointer config's merge source path",
-      ];
-    case 'mcs-server-error':
-      return [
-        `oc logs -n ${mco} -l k8s-app=machine-config-server  (an unknown pool also answers 500)`,
-        'oc get machineconfigpool; oc get clusteroperator machine-config',
-      ];
-    case 'mcs-cert-invalid':
-      return [
-        `openssl s_client -connect ${host}:${report.port} -servername ${host} -showcerts  (inspect the served chain)`,
-        'oc adm ocp-certificates regenerate-machine-config-server-serving-cert',
-      ];
-    case 'pointer-unsupported-version':
-      return [
-        'Ignition 2.x (RHCOS 4.6+ boot images) accepts only spec-3 pointer configs; spec 2 works only with old boot images (Ignition 0.x, RHCOS < 4.6)',
-        "let the MCO boot-image controller upgrade the stub to spec 3 (oc get machineconfiguration cluster -o yaml: managedBootImages), or rewrite worker-user-data with a spec-3 pointer ('merge' instead of 'append')",
-        'if the host really boots an RHCOS < 4.6 image: mcs-doctor probe --legacy-ignition ...',
-      ];
-    default:
-      return [hostState];
+    }
+    return [
+      `see the detail above; check what answers on ${report.host}:${report.port} with: curl -vk ${report.url}`,
+      `oc logs -n ${mco} -l k8s-app=machine-config-server`,
+      hostState,
+    ];
   }
+  return causeModule(report.cause).probeNextSteps({
+    host: report.host,
+    port: report.port,
+    url: report.url,
+    reason: report.reason,
+    at: report.at,
+  });
 }
 
 export function buildProbeReport(input: ProbeReportInput): ProbeReport {

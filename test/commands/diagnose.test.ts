@@ -16,6 +16,8 @@ import { waitForHostOutcome } from '../../src/sim/settle.js';
 import { writeMustGather } from '../../src/sim/must-gather/write.js';
 import type { KubeObject } from '../../src/sim/kube/types.js';
 import type { DiagnoseReport } from '../../src/diagnosis/model.js';
+import type { CauseId } from '../../src/diagnosis/causes.js';
+import { CAUSE_MODULES } from '../../src/causes/index.js';
 import { runCli } from '../helpers/cli.js';
 
 const SPEED = 300;
@@ -50,6 +52,13 @@ function assertFirstCause(
       j.causes[0]?.id,
       expected,
       JSON.stringify(j.causes.map((c) => [c.id, c.confidence, c.summary])),
+    );
+    // The block starts with the fact that decides the cause, as its module describes it.
+    const decisive = CAUSE_MODULES[expected as CauseId].decisive;
+    assert.match(
+      j.causes[0]!.evidence[0]?.text ?? '(no evidence)',
+      decisive.pattern,
+      `${expected}: the first evidence line should be ${decisive.what}`,
     );
   }
   return j;
@@ -112,7 +121,12 @@ for (const scenario of listScenarios()) {
       if (scenario.expectedCause !== null) {
         assert.ok(j.causes[0]?.host === host || j.causes[0]?.host === null);
         assert.ok(j.causes[0]!.evidence.length > 0, 'the cause carries its evidence');
-        assert.match(j.causes[0]!.fix.command, /^mcs-doctor fix /);
+        assert.match(
+          j.causes[0]!.fix.command,
+          CAUSE_MODULES[scenario.expectedCause as CauseId].remedy.plan
+            ? /^mcs-doctor fix /
+            : /^# no mcs-doctor fix: /,
+        );
       }
       assert.equal(j.schemaVersion, 1);
       assert.equal(j.hosts[0]?.pipeline.length, 9);
