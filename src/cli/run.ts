@@ -1,5 +1,5 @@
 import { Command, CommanderError } from 'commander';
-import { ExitCode, UserError, formatUserError } from './errors.js';
+import { ExitCode, UserError, formatUserError } from '../core/errors.js';
 import { probeCommand } from '../commands/probe.js';
 import { explainCommand } from '../commands/explain.js';
 import { simCommand } from '../commands/sim.js';
@@ -8,7 +8,7 @@ import { fixCommand, restoreCommand } from '../commands/fix.js';
 import { verifyCommand } from '../commands/verify.js';
 import { contextCommand } from '../commands/context.js';
 import { normaliseBooleanFlags } from '../commands/flags.js';
-import { InputError } from './errors.js';
+import { InputError } from '../core/errors.js';
 import { VERSION } from '../version.js';
 
 export function buildProgram(): Command {

@@ -5,7 +5,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../core/errors.js';
 import { parseCertificates } from '../pki/parse.js';
 import type { CertInfo } from '../pki/types.js';
 import { parsePointer } from './pointer.js';

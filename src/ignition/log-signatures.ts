@@ -4,7 +4,7 @@
  * (see test/fixtures/ignition-logs); newer Go wraps x509 errors in `tls: failed to verify
  * certificate: `, so matchers look for the `x509: ...` substring, never the whole line.
  */
-import type { CauseId } from '../diagnosis/causes.js';
+import type { CauseId } from '../core/causes.js';
 
 export interface Signature {
   /** Stable id of the message shape, e.g. "x509-expired". */

@@ -4,8 +4,8 @@
  */
 import { readSync } from 'node:fs';
 import { open, stat, type FileHandle } from 'node:fs/promises';
-import { InputError } from '../cli/errors.js';
-import { CAUSES, type CauseId } from '../diagnosis/causes.js';
+import { InputError } from '../core/errors.js';
+import { CAUSES, type CauseId } from '../core/causes.js';
 import { cleanLine, splitPrefix } from './log-line.js';
 import { LineScanner, MAX_LINE_BYTES, type ScanStats } from './log-scan.js';
 import { FETCH_TIMED_OUT, classifyMessage, type Signature } from './log-signatures.js';

@@ -4,7 +4,7 @@
  * Spec 2.2-2.4 (`config.append`) and 3.0-3.5 (`config.merge`). Every error names the JSON path.
  */
 import { z } from 'zod';
-import { InputError, UserError } from '../cli/errors.js';
+import { InputError, UserError } from '../core/errors.js';
 import { parseCertificates } from '../pki/parse.js';
 import { DataUrlError, isDataUrl, parseDataUrl } from './dataurl.js';
 import type { CaEncoding, PointerCa, PointerConfig, PointerSource } from './types.js';

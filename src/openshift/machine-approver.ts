@@ -4,7 +4,7 @@
  * Machine with the node name as an InternalDNS address, a Machine that already has its Node, the
  * two-hour window after the Machine was created, and the pending backlog limit.
  */
-import type { KubeObject } from '../sources/types.js';
+import type { KubeObject } from '../core/kube.js';
 import { MAX_MACHINE_CLOCK_SKEW_MS, NODE_BOOTSTRAPPER_USERNAME } from './node-csrs.js';
 
 /** The approver accepts a client CSR up to this long after its Machine was created (maxMachineDelta). */

@@ -3,7 +3,7 @@
  * ones (csr_check.go recentlyPendingNodeCSRs and maxDiffBetweenPendingCSRsAndMachinesCount):
  * one definition for the simulated approver and for diagnose's backlog check.
  */
-import type { KubeObject } from '../sim/kube/types.js';
+import type { KubeObject } from '../core/kube.js';
 
 export const KUBELET_CLIENT_SIGNER = 'kubernetes.io/kube-apiserver-client-kubelet';
 export const KUBELET_SERVING_SIGNER = 'kubernetes.io/kubelet-serving';

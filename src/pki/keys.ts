@@ -1,6 +1,6 @@
 /** Private keys: parsed only to compare with a certificate. Key material never reaches an error. */
 import { createPrivateKey, createPublicKey, KeyObject } from 'node:crypto';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../core/errors.js';
 import type { CertInfo } from './types.js';
 
 export function parsePrivateKey(pem: string | Buffer, source: string): KeyObject {

@@ -5,7 +5,7 @@
  * -1 when absent, ...). node:crypto X509Certificate supplies the public key and fingerprints.
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../core/errors.js';
 import { childrenOf, DerError, readTlv, tlvBytes, type Tlv } from './der.js';
 import { ipToString } from './ip.js';
 import { parseName } from './name.js';

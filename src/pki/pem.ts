@@ -3,7 +3,7 @@
  * certificates (private keys above all) are reported by label only: their content is never
  * decoded here and never appears in an error.
  */
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../core/errors.js';
 
 export interface PemBlock {
   label: string;

@@ -19,7 +19,7 @@ import { homedir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { createHash } from 'node:crypto';
 import { parseDocument } from 'yaml';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../core/errors.js';
 
 /** kubectl's global flags that choose and override the kubeconfig entry. */
 export interface KubeconfigFlags {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { InputError, UnreachableError } from '../cli/errors.js';
+import { InputError, UnreachableError } from '../core/errors.js';
 import {
   processKubeconfigEnvironment,
   resolveKubeTarget,

@@ -3,7 +3,7 @@
  * or offline (a must-gather). A read that cannot be done is a value, never an exception: checks
  * turn it into an `unknown` with the reason, so a partial source gives a partial report.
  */
-import type { KubeObject } from '../sim/kube/types.js';
+import type { KubeObject } from '../core/kube.js';
 
 export type { KubeObject };
 

@@ -9,7 +9,7 @@ import { open, readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createGunzip, inflateRawSync } from 'node:zlib';
 import type { Readable } from 'node:stream';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../core/errors.js';
 
 export const MAX_FILE_BYTES = 256 * 1024 * 1024;
 

@@ -5,14 +5,15 @@
  * `cluster-scoped-resources/<group>/`; logs in `pods/<pod>/<container>/<container>/logs/`.
  * Secret values are redacted by the collector, which the source declares.
  */
+import { KUBE_SYSTEM_NAMESPACE, MAPI_NAMESPACE, MCO_NAMESPACE } from '../../core/names.js';
 import { parseAllDocuments, YAMLParseError } from 'yaml';
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../core/errors.js';
 import { mustGatherGroup } from '../resources.js';
 import type { ClusterSource, KubeObject, PodLogOptions, Read, ResourceRef } from '../types.js';
 import { openTree, type FileTree, type KeepFilter } from './archive.js';
 
 /** Namespaces whose objects and logs diagnose reads in full; elsewhere only secrets (TLS expiry). */
-const NAMESPACES = new Set(['openshift-machine-config-operator', 'openshift-machine-api', 'kube-system']);
+const NAMESPACES = new Set([MCO_NAMESPACE, MAPI_NAMESPACE, KUBE_SYSTEM_NAMESPACE]);
 const CLUSTER_GROUPS = new Set([
   'config.openshift.io',
   'core',

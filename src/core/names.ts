@@ -11,3 +11,7 @@ export const NOT_BEFORE_ANNOTATION = 'auth.openshift.io/certificate-not-before';
 export const NOT_AFTER_ANNOTATION = 'auth.openshift.io/certificate-not-after';
 export const ISSUER_ANNOTATION = 'auth.openshift.io/certificate-issuer';
 export const HOSTNAMES_ANNOTATION = 'auth.openshift.io/certificate-hostnames';
+
+export const KUBE_SYSTEM_NAMESPACE = 'kube-system';
+/** The installer's root CA (configmap kube-system/root-ca, key ca.crt); its private key is not in the cluster. */
+export const ROOT_CA_CONFIGMAP = 'root-ca';
