@@ -2,8 +2,9 @@
  * The one map from a chain verification's reason to a root cause, used by diagnose (now and
  * at the host clock), by its predictions, and by probe.
  */
-import type { CauseId } from '../diagnosis/causes.js';
+import type { CauseId } from '../core/causes.js';
 import type { VerifyReason } from '../pki/types.js';
+import type { FetchResult, ProbeReason } from '../probes/types.js';
 
 export interface JudgedAt {
   /** The chain was judged at the worker's clock (its BMC, --host-clock, probe --at), not the cluster's now. */
@@ -28,5 +29,40 @@ export function causeOfVerification(reason: VerifyReason, at: JudgedAt): CauseId
       return 'mcs-san-mismatch';
     default:
       return 'mcs-cert-invalid';
+  }
+}
+
+/** The cause of a worker's fetch as probe and diagnose see it; `reasonNow` when the chain was also judged at the cluster's now. */
+export function causeOfFetch(result: FetchResult, reasonNow: ProbeReason | null): CauseId | null {
+  switch (result.reason) {
+    case 'ok':
+      return null;
+    case 'cert-expired':
+    case 'cert-not-yet-valid':
+    case 'unknown-authority':
+    case 'hostname-mismatch':
+    case 'cert-invalid':
+      // probe judges at the worker's clock (--at); the cluster's now only when that clock moved.
+      return causeOfVerification(result.reason === 'cert-invalid' ? 'incompatible-usage' : result.reason, {
+        workerClock: true,
+        validNow: reasonNow === null ? undefined : reasonNow === 'ok',
+      });
+    case 'connection-refused':
+    case 'timeout':
+    case 'dns-error':
+    case 'network-unreachable':
+    case 'tls-handshake-failed':
+      return 'mcs-unreachable';
+    case 'plain-http':
+      return 'mcs-not-tls';
+    case 'not-found':
+      return 'mcs-config-not-found';
+    case 'http-error':
+      if (result.http === undefined) return 'mcs-unreachable';
+      return result.http.status >= 500 ? 'mcs-server-error' : null;
+    case 'not-ignition':
+      return result.http && result.http.status >= 500 ? 'mcs-server-error' : null;
+    case 'unsupported-pointer-version':
+      return 'pointer-unsupported-version';
   }
 }

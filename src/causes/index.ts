@@ -2,8 +2,8 @@
  * Every root cause, one module each. The registry's type makes a cause id without its module a
  * compile error; docs/causes/<id>.md is checked against it by a test.
  */
-import type { CauseId } from '../diagnosis/causes.js';
-import type { Fix } from '../diagnosis/model.js';
+import type { CauseId } from '../core/causes.js';
+import type { Fix } from '../core/report.js';
 import { bmhStuck } from './bmh-stuck.js';
 import { csrPending } from './csr-pending.js';
 import { mcsCaMismatch } from './mcs-ca-mismatch.js';
@@ -56,4 +56,4 @@ export function fixFor(id: CauseId, ctx: FixContext): Fix {
 }
 
 export type { CauseModule, FixContext } from './types.js';
-export { causeOfVerification } from './from-verification.js';
+export { causeOfFetch, causeOfVerification } from './from-verification.js';

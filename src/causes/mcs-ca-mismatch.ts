@@ -1,4 +1,4 @@
-import { CAUSES } from '../diagnosis/causes.js';
+import { CAUSES } from '../core/causes.js';
 import { NO_SKIP_VERIFY_NOTE, reprovisionByHand } from './reprovision.js';
 import { MCO, UPDATE_CA, type CauseModule } from './types.js';
 

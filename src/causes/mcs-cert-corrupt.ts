@@ -1,4 +1,4 @@
-import { CAUSES } from '../diagnosis/causes.js';
+import { CAUSES } from '../core/causes.js';
 import { regenerateByHand } from './mcs-cert-expired.js';
 import { MCO, REGENERATE, type CauseModule } from './types.js';
 
@@ -8,7 +8,8 @@ export const mcsCertCorrupt: CauseModule<'mcs-cert-corrupt'> = {
   stage: 'mcs-reachable',
   decisive: {
     what: 'the secret machine-config-server-tls: a certificate or key that does not parse, or a key that does not match',
-    pattern: /does not match|does not parse|cannot be parsed|unparsable|not a PEM|no PEM|tls: /,
+    pattern:
+      /does not match|is not the private key|does not parse|cannot be parsed|unparsable|not a PEM|no PEM|has no tls\.(crt|key)|tls: /,
   },
   fix: regenerateByHand,
   probeNextSteps: () => [

@@ -1,4 +1,4 @@
-import { CAUSES } from '../diagnosis/causes.js';
+import { CAUSES } from '../core/causes.js';
 import { NO_SKIP_VERIFY_NOTE, reprovisionByHand, restartMcsByHand } from './reprovision.js';
 import { MCO, REGENERATE, UPDATE_CA, type CauseModule, type FixContext } from './types.js';
 

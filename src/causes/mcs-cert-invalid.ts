@@ -1,4 +1,4 @@
-import { CAUSES } from '../diagnosis/causes.js';
+import { CAUSES } from '../core/causes.js';
 import { regenerateByHand } from './mcs-cert-expired.js';
 import { REGENERATE, type CauseModule } from './types.js';
 

@@ -1,4 +1,4 @@
-import { CAUSES } from '../diagnosis/causes.js';
+import { CAUSES } from '../core/causes.js';
 import { MCO, REGENERATE, type CauseModule } from './types.js';
 
 export const mcsNotRunning: CauseModule<'mcs-not-running'> = {

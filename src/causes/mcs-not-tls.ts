@@ -1,4 +1,4 @@
-import { CAUSES } from '../diagnosis/causes.js';
+import { CAUSES } from '../core/causes.js';
 import { MCO, type CauseModule } from './types.js';
 
 export const mcsNotTls: CauseModule<'mcs-not-tls'> = {

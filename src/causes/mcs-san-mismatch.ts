@@ -1,4 +1,4 @@
-import { CAUSES } from '../diagnosis/causes.js';
+import { CAUSES } from '../core/causes.js';
 import { NO_SKIP_VERIFY_NOTE, restartMcsByHand } from './reprovision.js';
 import { REGENERATE, type CauseModule } from './types.js';
 

@@ -1,4 +1,4 @@
-import { CAUSES } from '../diagnosis/causes.js';
+import { CAUSES } from '../core/causes.js';
 import type { CauseModule } from './types.js';
 
 export const nodeNotReady: CauseModule<'node-not-ready'> = {

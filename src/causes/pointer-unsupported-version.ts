@@ -1,4 +1,4 @@
-import { CAUSES } from '../diagnosis/causes.js';
+import { CAUSES } from '../core/causes.js';
 import { reprovisionByHand } from './reprovision.js';
 import type { CauseModule } from './types.js';
 

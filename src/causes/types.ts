@@ -3,9 +3,10 @@
  * `probe` says to do next, whether `mcs-doctor fix` has a plan for it, and its manual page.
  * The registry (index.ts) is typed so that a cause id without its module does not compile.
  */
-import type { CauseId } from '../diagnosis/causes.js';
-import type { Fix, StageId } from '../diagnosis/model.js';
+import type { CauseId } from '../core/causes.js';
+import type { Fix, StageId } from '../core/report.js';
 import type { BmcTarget } from '../metal3/bmc-commands.js';
+import { MCO_NAMESPACE } from '../core/names.js';
 
 export interface FixContext {
   host: string | null;
@@ -18,6 +19,8 @@ export interface FixContext {
   userDataSecret?: string;
   /** How many certificateAuthorities entries that pointer has (oc replaces only a lone one). */
   pointerCaEntries?: number;
+  /** csr-pending: why the machine-approver leaves the host's CSR pending, when its rules refuse it. */
+  approverRefusal?: string;
 }
 
 export interface ProbeContext {
@@ -47,6 +50,6 @@ export interface CauseModule<Id extends CauseId = CauseId> {
   remedy: { plan: true } | { plan: false; why: string };
 }
 
-export const MCO = 'openshift-machine-config-operator';
+export const MCO = MCO_NAMESPACE;
 export const REGENERATE = 'oc adm ocp-certificates regenerate-machine-config-server-serving-cert';
 export const UPDATE_CA = 'oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server';

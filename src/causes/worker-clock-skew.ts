@@ -1,4 +1,4 @@
-import { CAUSES } from '../diagnosis/causes.js';
+import { CAUSES } from '../core/causes.js';
 import { bmcClockCommands } from '../metal3/bmc-commands.js';
 import { NO_SKIP_VERIFY_NOTE } from './reprovision.js';
 import type { CauseModule } from './types.js';
@@ -10,7 +10,7 @@ export const workerClockSkew: CauseModule<'worker-clock-skew'> = {
   decisive: {
     what: "the host's clock (BMC DateTime over Redfish, or --host-clock) against the certificates' validity, while the chain verifies now",
     pattern:
-      /at the host clock .*: x509: certificate has expired or is not yet valid|rejects a chain that verifies now/,
+      /at the host clock .*: x509: certificate has expired or is not yet valid|rejects a chain that verifies (now|at the must-gather time)/,
   },
   fix: (ctx) => ({
     manual: [

@@ -4,7 +4,7 @@
  * also asks the server who it is: its version and OpenShift cluster ID.
  */
 import { Command } from 'commander';
-import { ExitCode, UnreachableError } from '../cli/errors.js';
+import { ExitCode, UnreachableError } from '../core/errors.js';
 import { isDataFormat, renderData } from '../report/data.js';
 import {
   describeCredentials,

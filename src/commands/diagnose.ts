@@ -1,6 +1,6 @@
 /** `mcs-doctor diagnose`: the whole join pipeline, live or from a must-gather, with the root cause and its evidence. */
 import { Command } from 'commander';
-import type { DiagnoseReport } from '../diagnosis/model.js';
+import type { DiagnoseReport } from '../core/report.js';
 import { colourEnabled, palette } from '../report/colour.js';
 import { renderDiagnoseJson, renderDiagnoseYaml } from '../report/diagnose-data.js';
 import { renderDiagnoseHtml } from '../report/diagnose-html.js';

@@ -1,6 +1,6 @@
 /** `mcs-doctor explain FILE|-`: Ignition failures in console or journal text -> root causes. */
 import { Command } from 'commander';
-import { ExitCode } from '../cli/errors.js';
+import { ExitCode } from '../core/errors.js';
 import { explainLog } from '../ignition/log.js';
 import { isDataFormat } from '../report/data.js';
 import { renderExplainData } from '../report/explain-json.js';

@@ -4,9 +4,9 @@
  */
 import { join } from 'node:path';
 import { createInterface } from 'node:readline/promises';
-import { ExitCode, InputError, UnreachableError, UserError } from '../cli/errors.js';
+import { ExitCode, InputError, UnreachableError, UserError } from '../core/errors.js';
 import { isJoined } from '../checks/facts/index.js';
-import { CAUSE_IDS, type CauseId } from '../diagnosis/causes.js';
+import { CAUSE_IDS, type CauseId } from '../core/causes.js';
 import { analyse } from '../diagnosis/diagnose.js';
 import { BackupDir, defaultBackupRoot, type FixManifest } from '../remedies/backup.js';
 import { executePlan, missingPermissions, type ExecuteResult } from '../remedies/executor.js';
@@ -14,7 +14,7 @@ import { ApiError, KubeApi } from '../remedies/kube-api.js';
 import { FIXABLE, planFix, type Strategy } from '../remedies/plan.js';
 import { reloadRestoredMcs } from '../remedies/mcs-reload.js';
 import { restoreBackup } from '../remedies/restore.js';
-import { MCO_NAMESPACE, MCS_TLS_SECRET } from '../openshift/mco-names.js';
+import { MCO_NAMESPACE, MCS_TLS_SECRET } from '../core/names.js';
 import { FixRefused, type FixPlan } from '../remedies/types.js';
 import { openLiveSource, type LiveSource } from '../sources/live.js';
 import type { KubeTarget } from '../sources/kubeconfig.js';

@@ -5,7 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { isIP } from 'node:net';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../core/errors.js';
 import { canonicalHostName } from '../probes/resolve.js';
 import type { KubeconfigFlags } from '../sources/kubeconfig.js';
 

@@ -4,7 +4,8 @@
  * Exit 0: the worker would get its config. 1: it would not (an unreachable endpoint is a
  * finding, not an error of the tool). 2: bad input.
  */
-import { ExitCode, InputError } from '../cli/errors.js';
+import { markedUserAgent } from '../probes/ignition-client.js';
+import { ExitCode, InputError } from '../core/errors.js';
 import { readCertificateBundle, readPointer } from '../ignition/input.js';
 import {
   DEFAULT_WORKER_IGNITION,
@@ -263,7 +264,7 @@ export async function runProbe(urlArg: string | undefined, flags: ProbeFlags): P
       responseHeaderTimeoutMs: headers ? Math.min(headers * 1000, stepMs) : undefined,
       legacyIgnition: legacy,
       accept: legacy ? undefined : acceptForSpec(maxStableSpec(workerIgnition)),
-      userAgent: flags.userAgent ?? (legacy ? undefined : `Ignition/${workerIgnition}`),
+      userAgent: flags.userAgent ?? (legacy ? undefined : markedUserAgent(`Ignition/${workerIgnition}`)),
       goVerifyErrorPrefix: !legacy && ignitionWrapsVerifyErrors(workerIgnition),
     });
   }

@@ -5,7 +5,7 @@
  * problem is visible; `console` prints a simulated host's serial console.
  */
 import { Command } from 'commander';
-import { ExitCode, InputError, UnreachableError } from '../cli/errors.js';
+import { ExitCode, InputError, UnreachableError } from '../core/errors.js';
 import { isDataFormat, renderData } from '../report/data.js';
 import {
   kubeconfigFlagsOf,

@@ -4,9 +4,9 @@
  * when asked) and the Node. On a terminal the stages are redrawn in place; otherwise each change
  * is one timestamped line. On timeout it says where the host stopped and diagnoses it.
  */
-import { ExitCode, InputError } from '../cli/errors.js';
+import { ExitCode, InputError } from '../core/errors.js';
 import { parseMcsLog, type McsFacts } from '../checks/facts/mcs.js';
-import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME } from '../openshift/mco-names.js';
+import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME } from '../core/names.js';
 import { approvalRound, describeRefusal } from '../remedies/csr-approval.js';
 import { KubeApi } from '../remedies/kube-api.js';
 import { RESOURCES } from '../sources/resources.js';

@@ -8,12 +8,15 @@ import { CHECKS } from '../checks/index.js';
 import { buildFacts, isJoined, type DiagnoseOptions, type Facts } from '../checks/facts/index.js';
 import { assessTls } from '../checks/facts/tls.js';
 import { gatherSnapshot } from '../checks/snapshot.js';
-import { ExitCode } from '../cli/errors.js';
+import { ExitCode } from '../core/errors.js';
 import { formatRFC3339 } from '../pki/gotime.js';
 import type { ClusterSource } from '../sources/types.js';
 import { VERSION } from '../version.js';
-import type { CauseId } from './causes.js';
-import { fixFor } from '../causes/index.js';
+import type { CauseId } from '../core/causes.js';
+import { causeOfFetch, fixFor } from '../causes/index.js';
+import { machineUserDataRef } from '../checks/facts/machine-user-data.js';
+import { itemsOf } from '../checks/snapshot.js';
+import { MAPI_NAMESPACE } from '../core/names.js';
 import type {
   CertificateTimeline,
   CheckResult,
@@ -21,8 +24,8 @@ import type {
   DiagnoseReport,
   RankedCause,
   Verdict,
-} from './model.js';
-import { nowLabel } from './stages/format.js';
+} from '../core/report.js';
+import { referenceTimeLabel } from '../checks/facts/clock.js';
 import { diagnoseHost } from './stages/index.js';
 
 const WORST: CheckStatus[] = ['fail', 'unknown', 'warn', 'pass', 'skip'];
@@ -118,7 +121,7 @@ function rankCauses(facts: Facts, hostCauses: RankedCause[]): RankedCause[] {
       summary,
       stage: null,
       evidence,
-      fix: fixFor(id, { host: null, namespace: 'openshift-machine-api', version: facts.cluster.version }),
+      fix: fixFor(id, { host: null, namespace: MAPI_NAMESPACE, version: facts.cluster.version }),
     });
   };
   const leaf = facts.servingCert.chain[0];
@@ -163,11 +166,33 @@ function rankCauses(facts: Facts, hostCauses: RankedCause[]): RankedCause[] {
     if (corrupt) {
       // The pods cannot start because of the secret: they are its consequence, not a second cause.
       if (!corrupt.consequences?.some((q) => q.id === 'mcs-not-running')) {
-        corrupt.consequences = [...(corrupt.consequences ?? []), { id: 'mcs-not-running', summary, evidence: pods }];
+        corrupt.consequences = [
+          ...(corrupt.consequences ?? []),
+          { id: 'mcs-not-running', summary, evidence: pods },
+        ];
       }
     } else if (!sorted.some((c) => c.consequences?.some((q) => q.id === 'mcs-not-running'))) {
       add('mcs-not-running', summary, pods);
     }
+  }
+  // Every pointer a MachineSet gives new hosts: one that fails is a cause even before a host uses it.
+  for (const ms of itemsOf(facts.snapshot.machineSets)) {
+    const ref = machineUserDataRef(ms);
+    const secret = ref ? facts.userData.get(`${ref.namespace}/${ref.name}`) : undefined;
+    const probe = secret?.pointer ? facts.probeFor(secret.pointer) : undefined;
+    if (!secret || !probe?.ok || probe.result.verdict === 'ok') continue;
+    const id = causeOfFetch(probe.result, null);
+    if (!id || [...sorted, ...clusterWide].some((c) => c.id === id)) continue;
+    add(
+      id,
+      `MachineSet ${ms.metadata.name} gives new hosts ${secret.ref}, whose fetch fails: ${probe.result.ignitionError ?? probe.result.reason}`,
+      [
+        {
+          text: probe.result.ignitionError ?? probe.result.reason,
+          source: `probe of ${probe.result.url} with the CAs of ${secret.ref}`,
+        },
+      ],
+    );
   }
   // A served chain the diagnosed hosts' pointers cannot verify also breaks every future worker.
   if (facts.selected.length === 0) {
@@ -231,7 +256,7 @@ function inputErrorsOf(facts: Facts): string[] {
 
 function timelines(facts: Facts): CertificateTimeline[] {
   const out: CertificateTimeline[] = [];
-  const marks = [{ label: nowLabel(facts.sourceKind), at: facts.now.toISOString() }];
+  const marks = [{ label: referenceTimeLabel(facts.sourceKind), at: facts.now.toISOString() }];
   for (const h of facts.selected) {
     const c = facts.clockOf(h);
     if (c.at) marks.push({ label: `${h.name} clock`, at: c.at.toISOString() });

@@ -3,8 +3,9 @@
  * It adds to the fetch result what a person needs to act: the root cause it points to, which
  * anchor matched (by key, never by name), and what to do next.
  */
-import { causeModule, causeOfVerification } from '../causes/index.js';
-import { CAUSES, type CauseId } from '../diagnosis/causes.js';
+import { causeModule, causeOfFetch } from '../causes/index.js';
+import { CAUSES, type CauseId } from '../core/causes.js';
+import { MAPI_NAMESPACE, MCO_NAMESPACE } from '../core/names.js';
 import { verifyChain } from '../pki/verify.js';
 import type { CertInfo } from '../pki/types.js';
 import { probeReasonForVerify } from '../probes/fetch.js';
@@ -179,44 +180,9 @@ function anchorNotes(result: FetchResult, anchors: AnchorInput[]): string[] {
   return notes;
 }
 
-export function causeFor(result: FetchResult, reasonNow: ProbeReason | null): CauseId | null {
-  switch (result.reason) {
-    case 'ok':
-      return null;
-    case 'cert-expired':
-    case 'cert-not-yet-valid':
-    case 'unknown-authority':
-    case 'hostname-mismatch':
-    case 'cert-invalid':
-      // probe judges at the worker's clock (--at); the cluster's now only when that clock moved.
-      return causeOfVerification(result.reason === 'cert-invalid' ? 'incompatible-usage' : result.reason, {
-        workerClock: true,
-        validNow: reasonNow === null ? undefined : reasonNow === 'ok',
-      });
-    case 'connection-refused':
-    case 'timeout':
-    case 'dns-error':
-    case 'network-unreachable':
-    case 'tls-handshake-failed':
-      return 'mcs-unreachable';
-    case 'plain-http':
-      return 'mcs-not-tls';
-    case 'not-found':
-      return 'mcs-config-not-found';
-    case 'http-error':
-      if (result.http === undefined) return 'mcs-unreachable';
-      return result.http.status >= 500 ? 'mcs-server-error' : null;
-    case 'not-ignition':
-      return result.http && result.http.status >= 500 ? 'mcs-server-error' : null;
-    case 'unsupported-pointer-version':
-      return 'pointer-unsupported-version';
-  }
-}
-
 function nextSteps(report: Omit<ProbeReport, 'next'>): string[] {
-  const mco = 'openshift-machine-config-operator';
-  const hostState =
-    'oc get bmh -n openshift-machine-api; oc get csr; oc get nodes  (where the host is in the join pipeline)';
+  const mco = MCO_NAMESPACE;
+  const hostState = `oc get bmh -n ${MAPI_NAMESPACE}; oc get csr; oc get nodes  (where the host is in the join pipeline)`;
   if (report.cause === null) {
     if (report.verdict === 'ok') {
       return [
@@ -258,7 +224,7 @@ export function buildProbeReport(input: ProbeReportInput): ProbeReport {
     const v = verifyChain({ chain: result.chain, roots, host: hostForVerify(result), at: input.now });
     reasonNow = probeReasonForVerify(v.reason);
   }
-  const cause = causeFor(result, reasonNow);
+  const cause = causeOfFetch(result, reasonNow);
   const base: Omit<ProbeReport, 'next'> = {
     schemaVersion: 1,
     verdict: result.verdict,

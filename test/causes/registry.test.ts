@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CAUSE_MODULES, causeOfVerification, fixFor } from '../../src/causes/index.js';
-import { CAUSES, CAUSE_IDS } from '../../src/diagnosis/causes.js';
+import { CAUSES, CAUSE_IDS } from '../../src/core/causes.js';
 
 test('every cause id has its module, with its own id, the public summary, a decisive fact and a remedy', () => {
   assert.deepEqual(Object.keys(CAUSE_MODULES).sort(), [...CAUSE_IDS].sort());

@@ -1,7 +1,7 @@
 /** The one flag grammar: durations as Go and kubectl write them, kubectl's boolean spelling, --resolve. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import {
   normaliseBooleanFlags,
   parseDuration,

@@ -206,7 +206,7 @@ describe('mcs-doctor probe', () => {
 
     const recent = await runCli(['probe', '--pointer', path, '--ignition-version', '2.20.1', '-o', 'json']);
     assert.equal(recent.code, 0, recent.stderr);
-    assert.match(s.seen[0]?.head ?? '', /\r\nUser-Agent: Ignition\/2\.20\.1\r\n/);
+    assert.match(s.seen[0]?.head ?? '', /\r\nUser-Agent: Ignition\/2\.20\.1 mcs-doctor\/[\d.]+\r\n/);
     assert.match(
       s.seen[0]?.head ?? '',
       /\r\nAccept: application\/vnd\.coreos\.ignition\+json;version=3\.5\.0, /,
@@ -281,7 +281,7 @@ describe('mcs-doctor probe', () => {
           '--timeout',
           '0',
         ],
-        /^error: --timeout "0" must be longer than 0\n  where: --timeout/,
+        /^error: --timeout "0" must be longer than 0\n {2}where: --timeout/,
       ],
       [
         'bad -o',

@@ -1,7 +1,7 @@
 /** Stage 3: the host boots and its Ignition reads the pointer; its clock, read from the BMC or given. */
 import { formatRFC3339 } from '../../pki/gotime.js';
-import type { Evidence } from '../model.js';
-import { humanSeconds } from './format.js';
+import type { Evidence } from '../../core/report.js';
+import { clockOffsetText } from '../../checks/facts/clock.js';
 import { outcome, type HostContext, type StageOutcome } from './types.js';
 
 export function judgeBoot(ctx: HostContext): StageOutcome {
@@ -36,12 +36,12 @@ export function judgeBoot(ctx: HostContext): StageOutcome {
   }
   const clock = tls?.clock ?? facts.clockOf(host);
   if (clock.at) {
-    const offset = Math.round((clock.at.getTime() - facts.now.getTime()) / 1000);
+    const offsetMs = clock.at.getTime() - facts.now.getTime();
     return outcome([
       {
         id: 'host-clock',
         status: 'pass',
-        detail: `${formatRFC3339(clock.at)} (${humanSeconds(offset)} from ${facts.sourceKind === 'must-gather' ? 'the must-gather time' : 'this machine'})`,
+        detail: `${formatRFC3339(clock.at)} (${clockOffsetText(offsetMs, facts.sourceKind)})`,
         evidence: [
           { text: clock.detail, source: clock.source === 'bmc' ? `BMC of ${host.name}` : '--host-clock' },
         ],

@@ -1,10 +1,39 @@
 /** Stage 6: the MCS serves /config/<pool> (HTTP 200 with an Ignition config). */
-import type { Evidence } from '../model.js';
+import type { Evidence } from '../../core/report.js';
 import { outcome, type Earlier, type HostContext, type StageOutcome } from './types.js';
 
 export function judgeConfig(ctx: HostContext, earlier: Earlier): StageOutcome {
-  const { host, tls, fetched, fetches, fetchEvidence } = ctx;
-  if (fetched) {
+  const { host, tls, fetches, fetchEvidence, joinedEvidence } = ctx;
+  const served = fetches.filter((f) => !f.error);
+  const failed = fetches.filter((f) => f.error);
+  if (served.length === 0 && failed.length > 0 && !joinedEvidence) {
+    const f = failed[failed.length - 1]!;
+    const decisive: Evidence = {
+      text: `HTTP 500 for /config/${f.pool} requested by ${f.ip}: couldn't get config: ${f.error}${failed.length > 1 ? ` (${failed.length} requests, none served)` : ''}`,
+      source: `log of pod ${f.pod}`,
+    };
+    return outcome(
+      [
+        {
+          id: 'config-served',
+          status: 'fail',
+          detail: `the MCS answered 500: ${f.error}`,
+          evidence: [decisive],
+        },
+      ],
+      [
+        {
+          id: 'mcs-server-error',
+          confidence: 'confirmed',
+          summary: `the MCS cannot render /config/${f.pool} for ${host.name}: ${f.error}`,
+          stage: 'config-served',
+          decisive,
+          evidence: [],
+        },
+      ],
+    );
+  }
+  if (served.length > 0 || joinedEvidence) {
     return outcome([
       {
         id: 'config-served',
@@ -61,4 +90,45 @@ export function judgeConfig(ctx: HostContext, earlier: Earlier): StageOutcome {
       evidence: [],
     },
   ]);
+}
+
+/**
+ * The MCS serves only /config/<pool> (and /healthz): a pointer that asks anything else gets 404
+ * Not Found, which the MCS does not even log. Judged from the pointer itself, live or offline.
+ */
+export function judgeConfigPath(ctx: HostContext): StageOutcome {
+  const url = ctx.tls?.url;
+  if (!url || ctx.joinedEvidence) return outcome([]);
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return outcome([]);
+  }
+  if (/^\/config\/[^/]+$/.test(path)) return outcome([]);
+  const decisive: Evidence = {
+    text: `the pointer asks ${path}: the MCS serves only /config/<pool> and /healthz, so it answers 404 Not Found (and logs nothing)`,
+    source: ctx.tls?.pointer.origin ?? url,
+  };
+  return outcome(
+    [
+      {
+        id: 'mcs-reachable',
+        status: 'unknown',
+        detail: 'the MCS does not log a request it answers with 404',
+        evidence: [],
+      },
+      { id: 'config-served', status: 'fail', detail: `404 Not Found for ${path}`, evidence: [decisive] },
+    ],
+    [
+      {
+        id: 'mcs-config-not-found',
+        confidence: 'confirmed',
+        summary: `${ctx.host.name}'s pointer asks ${url}, which the MCS answers with 404`,
+        stage: 'config-served',
+        decisive,
+        evidence: [],
+      },
+    ],
+  );
 }

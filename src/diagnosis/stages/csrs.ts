@@ -6,7 +6,7 @@
 import { itemsOf } from '../../checks/snapshot.js';
 import { approverRefusal } from '../../openshift/machine-approver.js';
 import { countRecentPendingNodeCsrs, maxPendingCsrs } from '../../openshift/node-csrs.js';
-import type { Evidence } from '../model.js';
+import type { Evidence } from '../../core/report.js';
 import { outcome, type CauseDraft, type HostContext, type StageOutcome, type StageVerdict } from './types.js';
 
 /** The approver acts within seconds of a CSR; a minute without it is no longer "still joining". */
@@ -73,6 +73,7 @@ export function judgeCsrs(ctx: HostContext): StageOutcome {
         stage: id,
         decisive,
         evidence: ev,
+        approverRefusal: refusal,
       });
       break;
     } else if (mine.some((c) => c.state === 'denied' || c.state === 'failed')) {

@@ -16,10 +16,10 @@ import type {
   Stage,
   StageId,
   StageStatus,
-} from '../model.js';
+} from '../../core/report.js';
 import { judgeBmh } from './bmh.js';
 import { judgeBoot } from './boot.js';
-import { judgeConfig } from './config.js';
+import { judgeConfig, judgeConfigPath } from './config.js';
 import { judgeCsrs } from './csrs.js';
 import { judgeNode } from './node.js';
 import { predictFetch } from './predict.js';
@@ -125,6 +125,7 @@ export function diagnoseHost(facts: Facts, host: HostFacts): HostDiagnosis {
     ctx = { ...ctx, tls: assessTls(facts, host) };
     const walk = [
       judgeBoot,
+      judgeConfigPath,
       judgeRoute,
       ctx.joinedEvidence ? joinedTls : judgeTls,
       (c: HostContext) => judgeConfig(c, earlier),
@@ -173,6 +174,7 @@ export function diagnoseHost(facts: Facts, host: HostFacts): HostDiagnosis {
       bmc: bmcTargetOf(host, facts),
       userDataSecret: tls?.pointer.origin,
       pointerCaEntries: tls?.pointer.pointer?.certificateAuthorities.length,
+      approverRefusal: c.approverRefusal,
     }),
   }));
   const outcome = isJoined(host)

@@ -1,8 +1,8 @@
 /** For a host still being provisioned: the verdict its Ignition will reach when it boots, from the same facts. */
 import { causeOfVerification } from '../../causes/index.js';
 import { formatRFC3339 } from '../../pki/gotime.js';
-import type { Evidence } from '../model.js';
-import { nowLabel } from './format.js';
+import type { Evidence } from '../../core/report.js';
+import { referenceTimeLabel } from '../../checks/facts/clock.js';
 import { outcome, type HostContext, type StageOutcome } from './types.js';
 
 export function predictFetch(ctx: HostContext): StageOutcome {
@@ -48,7 +48,7 @@ export function predictFetch(ctx: HostContext): StageOutcome {
   });
   if (!id) return outcome([]);
   const decisive: Evidence = {
-    text: `at ${verdict.atHostClock ? `the host clock ${formatRFC3339(verdict.at)}` : nowLabel(facts.sourceKind)}: ${verdict.v.error ?? verdict.v.reason}`,
+    text: `at ${verdict.atHostClock ? `the host clock ${formatRFC3339(verdict.at)}` : referenceTimeLabel(facts.sourceKind)}: ${verdict.v.error ?? verdict.v.reason}`,
     source: verdict.atHostClock ? tls.clock.detail : 'Go crypto/x509 rules',
   };
   return outcome(

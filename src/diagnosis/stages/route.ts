@@ -1,6 +1,6 @@
 /** Stage 4: the route to the MCS on port 22623: pods Ready, the endpoint answering TLS, the host seen. */
-import { MCO_NAMESPACE, MCS_TLS_SECRET } from '../../openshift/mco-names.js';
-import type { Evidence } from '../model.js';
+import { MCO_NAMESPACE, MCS_TLS_SECRET } from '../../core/names.js';
+import type { Evidence } from '../../core/report.js';
 import { ips } from './format.js';
 import { outcome, type CauseDraft, type HostContext, type StageOutcome } from './types.js';
 

@@ -1,15 +1,16 @@
 /** Stage 5: TLS as the worker judges it: the served chain against the pointer's CAs, for its URL host, at its clock. */
 import { causeOfVerification } from '../../causes/index.js';
-import { MCO_NAMESPACE, MCS_TLS_SECRET } from '../../openshift/mco-names.js';
+import { MCO_NAMESPACE, MCS_TLS_SECRET } from '../../core/names.js';
 import { formatRFC3339 } from '../../pki/gotime.js';
-import type { Confidence, Evidence } from '../model.js';
-import { certText, nowLabel } from './format.js';
+import type { Confidence, Evidence } from '../../core/report.js';
+import { certText } from './format.js';
+import { referenceTimeLabel } from '../../checks/facts/clock.js';
 import { outcome, type CauseDraft, type HostContext, type StageOutcome } from './types.js';
 
 export function judgeTls(ctx: HostContext): StageOutcome {
   const { facts, host, tls, fetched, fetches, rejections, joinedEvidence, rejectionEvidence } = ctx;
   if (!tls) return outcome([{ id: 'tls-verified', status: 'unknown', detail: 'not judged', evidence: [] }]);
-  const when = nowLabel(facts.sourceKind);
+  const when = referenceTimeLabel(facts.sourceKind);
   const chainRef =
     tls.chainSource === 'endpoint'
       ? `the chain served at ${tls.url}`
@@ -155,7 +156,7 @@ export function judgeTls(ctx: HostContext): StageOutcome {
   if (rejections.length > 0 && fetches.length === 0 && !joinedEvidence) {
     // The host reached the MCS and rejected the certificate, though the chain verifies now for its URL.
     const decisive: Evidence = {
-      text: `${host.name} rejects a chain that verifies ${when}${anchorsKnown ? " with its pointer's CAs" : " with the cluster's CAs"}: ${rejectionEvidence[0]?.text ?? `${rejections.length} TLS handshake error(s)`}`,
+      text: `${host.name} rejects a chain that verifies ${when === 'now' ? 'now' : `at the ${when}`}${anchorsKnown ? " with its pointer's CAs" : " with the cluster's CAs"}: ${rejectionEvidence[0]?.text ?? `${rejections.length} TLS handshake error(s)`}`,
       source: rejectionEvidence[0]?.source ?? 'logs of the machine-config-server pods',
     };
     const rest = [...evidence, { text: `the host clock is unknown: ${tls.clock.detail}`, source: host.name }];
@@ -172,7 +173,7 @@ export function judgeTls(ctx: HostContext): StageOutcome {
           {
             id: 'worker-clock-skew',
             confidence: 'likely',
-            summary: `${host.name} rejects a chain that verifies ${when} with its pointer's CAs: its clock is the likely reason`,
+            summary: `${host.name} rejects a chain that verifies ${when === 'now' ? 'now' : `at the ${when}`} with its pointer's CAs: its clock is the likely reason`,
             stage: 'tls-verified',
             decisive,
             evidence: rest,

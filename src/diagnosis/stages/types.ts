@@ -6,8 +6,8 @@
 import type { HostFacts } from '../../checks/facts/hosts.js';
 import type { Facts } from '../../checks/facts/index.js';
 import type { TlsAssessment } from '../../checks/facts/tls.js';
-import type { CauseId } from '../causes.js';
-import type { Confidence, Evidence, StageId, StageStatus } from '../model.js';
+import type { CauseId } from '../../core/causes.js';
+import type { Confidence, Evidence, StageId, StageStatus } from '../../core/report.js';
 
 export interface HostContext {
   facts: Facts;
@@ -39,6 +39,8 @@ export interface CauseDraft {
   /** The fact that decides this cause: the first line of its block. */
   decisive: Evidence;
   evidence: Evidence[];
+  /** csr-pending: why the machine-approver refuses the CSR, for the fix. */
+  approverRefusal?: string;
   /** Causes that follow from this one (shown under it, never ranked beside it). */
   consequences?: Array<{ id: CauseId; summary: string; evidence: Evidence[] }>;
 }
