@@ -6,10 +6,12 @@
 import { RESOURCES } from '../sources/resources.js';
 import type { ClusterSource, KubeObject, Read, ResourceRef } from '../sources/types.js';
 
-export const MCO_NAMESPACE = 'openshift-machine-config-operator';
-export const MACHINE_API_NAMESPACE = 'openshift-machine-api';
-export const MCS_LABEL = 'machine-config-server';
-export const MCS_CONTAINER = 'machine-config-server';
+import { KUBE_SYSTEM_NAMESPACE, MAPI_NAMESPACE, MCO_NAMESPACE, MCS_NAME } from '../core/names.js';
+
+// The names as the checks have always spelled them; one definition, in core/names.ts.
+export { MCO_NAMESPACE, MAPI_NAMESPACE as MACHINE_API_NAMESPACE };
+export const MCS_LABEL = MCS_NAME;
+export const MCS_CONTAINER = MCS_NAME;
 
 export interface PodLogs {
   pod: string;
@@ -105,12 +107,12 @@ export async function gatherSnapshot(
       list(RESOURCES.csrs),
       list(RESOURCES.daemonSets, MCO_NAMESPACE),
       list(RESOURCES.configMaps, MCO_NAMESPACE),
-      list(RESOURCES.configMaps, 'kube-system'),
+      list(RESOURCES.configMaps, KUBE_SYSTEM_NAMESPACE),
       list(RESOURCES.secrets),
       list(RESOURCES.bareMetalHosts),
-      list(RESOURCES.machines, MACHINE_API_NAMESPACE),
-      list(RESOURCES.machineSets, MACHINE_API_NAMESPACE),
-      list(RESOURCES.events, MACHINE_API_NAMESPACE),
+      list(RESOURCES.machines, MAPI_NAMESPACE),
+      list(RESOURCES.machineSets, MAPI_NAMESPACE),
+      list(RESOURCES.events, MAPI_NAMESPACE),
     ]),
     podsAndLogs,
   ]);
@@ -120,7 +122,7 @@ export async function gatherSnapshot(
     // A namespaced role may still read the secrets that decide a join.
     const [mco, mapi] = await Promise.all([
       source.list(RESOURCES.secrets, MCO_NAMESPACE),
-      source.list(RESOURCES.secrets, MACHINE_API_NAMESPACE),
+      source.list(RESOURCES.secrets, MAPI_NAMESPACE),
     ]);
     secretsScope = 'namespaces';
     if (mco.ok || mapi.ok) {

@@ -3,7 +3,7 @@
  * for, what it reads) and one function that turns facts into findings. Checks never call the
  * network or the API themselves; the source and the probes did, and the facts hold the result.
  */
-import type { Finding } from '../diagnosis/model.js';
+import type { Finding } from '../core/report.js';
 import type { Facts } from './facts/index.js';
 
 export interface CheckMeta {

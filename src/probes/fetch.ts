@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../core/errors.js';
 import { verifyChain } from '../pki/verify.js';
 import type { VerifyReason } from '../pki/types.js';
 import { FetchDeadline } from './deadline.js';
@@ -17,15 +17,16 @@ import {
   DEFAULT_MAX_BODY_BYTES,
   DEFAULT_STEP_TIMEOUT_MS,
   IGNITION_LEGACY_ACCEPT,
-  IGNITION_LEGACY_USER_AGENT,
   IGNITION_SPEC3_ACCEPT,
-  IGNITION_USER_AGENT,
+  PROBE_LEGACY_USER_AGENT,
+  PROBE_USER_AGENT,
   acceptForSpec,
 } from './ignition-client.js';
 import { resolveHost } from './resolve.js';
 import { checkServedConfig } from './served-config.js';
 import { connectTcp } from './tcp.js';
 import { tlsHandshake } from './tls.js';
+import { CLOSE_TIMEOUT_MS, closeTls } from './tls-close.js';
 import type { FetchOptions, FetchResult, ProbeReason } from './types.js';
 import { parseTarget } from './url.js';
 
@@ -51,8 +52,9 @@ function requestHeaders(opts: FetchOptions): { userAgent: string; accept: string
       : opts.legacyIgnition
         ? IGNITION_LEGACY_ACCEPT
         : IGNITION_SPEC3_ACCEPT);
-  const userAgent =
-    opts.userAgent ?? (opts.legacyIgnition ? IGNITION_LEGACY_USER_AGENT : IGNITION_USER_AGENT);
+  // mcs-doctor's own probes say so (PROBE_USER_AGENT); a User-Agent given by the caller (the
+  // simulated worker, `probe --user-agent`) is sent exactly as given.
+  const userAgent = opts.userAgent ?? (opts.legacyIgnition ? PROBE_LEGACY_USER_AGENT : PROBE_USER_AGENT);
   return { userAgent, accept };
 }
 
@@ -137,6 +139,9 @@ export async function workerFetch(opts: FetchOptions): Promise<FetchResult> {
         opts.goVerifyErrorPrefix ? `tls: failed to verify certificate: ${x509Error}` : x509Error,
       );
       result.ignitionFinal = IGNITION_FINAL.timeout; // Ignition retries x509 errors until httpTotal ends
+      // Only the certificate was read: end the connection cleanly (close_notify after the
+      // handshake's last flight), so that the MCS logs no handshake error for this probe.
+      await closeTls(tls, deadline.limit(CLOSE_TIMEOUT_MS).ms);
       return result;
     }
 

@@ -1,4 +1,5 @@
 /** What the worker's Ignition sends and how long it waits, in one place. */
+import { VERSION } from '../version.js';
 
 /**
  * Accept header of Ignition 2.14 (what RHCOS 4.6+ boot images run; the oracle run logged it):
@@ -12,6 +13,31 @@ export const IGNITION_LEGACY_ACCEPT =
 /** `Ignition/` + version, as RHCOS's Ignition 2.14 sends it (Debian's build says `Ignition/Debian 2.14.0+ds1-1+b6`). */
 export const IGNITION_USER_AGENT = 'Ignition/2.14.0';
 export const IGNITION_LEGACY_USER_AGENT = 'Ignition/0.35.0';
+
+/**
+ * What mcs-doctor appends to the User-Agent of its own fetches, so that the MCS log tells them
+ * from workers' (`Pool worker requested by address:... User-Agent:"Ignition/2.14.0 mcs-doctor/0.1.0"`).
+ * The value still starts with `Ignition/<version>`. Safe with every released MCS: it only logs
+ * the User-Agent (machine-config-operator pkg/server/api.go, release-4.6 to main) and picks the
+ * spec version from the Accept header; 4.1 to 4.5 do not read it at all. Only unreleased 4.6
+ * development commits (f7229e116, July 2020, replaced by the Accept header in d4da74447) parsed
+ * the text after `Ignition/` as a version.
+ */
+export const MCS_DOCTOR_MARK = `mcs-doctor/${VERSION}`;
+
+/** `Ignition/2.14.0` -> `Ignition/2.14.0 mcs-doctor/0.1.0` (unchanged when already marked). */
+export function markedUserAgent(userAgent: string): string {
+  return isMcsDoctorUserAgent(userAgent) ? userAgent : `${userAgent} ${MCS_DOCTOR_MARK}`;
+}
+
+/** Whether a User-Agent (as the MCS logs it) is one of mcs-doctor's own fetches. */
+export function isMcsDoctorUserAgent(userAgent: string): boolean {
+  return /(?:^|\s)mcs-doctor\/\S+/.test(userAgent);
+}
+
+/** The User-Agent of mcs-doctor's probes: Ignition's, marked. */
+export const PROBE_USER_AGENT = markedUserAgent(IGNITION_USER_AGENT);
+export const PROBE_LEGACY_USER_AGENT = markedUserAgent(IGNITION_LEGACY_USER_AGENT);
 
 /** Ignition's TLS handshake and response-header timeouts are 10 s; a CLI uses the same per step. */
 export const DEFAULT_STEP_TIMEOUT_MS = 10_000;

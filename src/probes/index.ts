@@ -5,6 +5,10 @@ export {
   IGNITION_LEGACY_ACCEPT,
   IGNITION_USER_AGENT,
   IGNITION_LEGACY_USER_AGENT,
+  MCS_DOCTOR_MARK,
+  PROBE_USER_AGENT,
+  markedUserAgent,
+  isMcsDoctorUserAgent,
   DEFAULT_STEP_TIMEOUT_MS,
 } from './ignition-client.js';
 export { IGNITION_FINAL, goStatusText } from './go-errors.js';

@@ -32,6 +32,10 @@ export interface FetchOptions {
   timeoutMs?: number;
   /** Ignition spec version to ask for in Accept, e.g. "3.2.0". */
   acceptSpecVersion?: string;
+  /**
+   * Sent exactly as given. Default: Ignition's, marked as mcs-doctor's
+   * (`Ignition/2.14.0 mcs-doctor/<version>`, PROBE_USER_AGENT), so the MCS log tells it from a worker's.
+   */
   userAgent?: string;
   /** The whole Accept header (overrides acceptSpecVersion), e.g. Ignition 0.x's. */
   accept?: string;

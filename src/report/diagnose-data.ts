@@ -1,5 +1,5 @@
 /** diagnose as data: JSON and YAML of the one Report model. */
-import type { DiagnoseReport } from '../diagnosis/model.js';
+import type { DiagnoseReport } from '../core/report.js';
 import { renderData } from './data.js';
 
 export function renderDiagnoseJson(report: DiagnoseReport): string {

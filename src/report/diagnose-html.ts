@@ -1,5 +1,6 @@
 /** diagnose as one self-contained HTML page (inline CSS, no scripts, nothing fetched). */
-import type { DiagnoseReport } from '../diagnosis/model.js';
+import type { DiagnoseReport } from '../core/report.js';
+import { timelineMarks } from './timeline-marks.js';
 import { escapeXml as h } from './xml-escape.js';
 
 const CSS = `body{font:14px/1.4 system-ui,sans-serif;margin:2em;max-width:70em}table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}.pass{color:#175e17}.fail{color:#b00}.unknown,.warn{color:#a60}.skip,.not-reached,.in-progress{color:#777}pre{background:#f4f4f4;padding:.5em;overflow:auto}`;
@@ -26,6 +27,12 @@ export function renderDiagnoseHtml(r: DiagnoseReport): string {
     );
     for (const e of c.evidence)
       o.push(`<li>${h(e.text)}${e.source ? ` <small>(${h(e.source)})</small>` : ''}</li>`);
+    for (const q of c.consequences ?? []) {
+      o.push(`<li>which causes <code>${h(q.id)}</code>: ${h(q.summary)}<ul>`);
+      for (const e of q.evidence)
+        o.push(`<li>${h(e.text)}${e.source ? ` <small>(${h(e.source)})</small>` : ''}</li>`);
+      o.push('</ul></li>');
+    }
     o.push(`</ul><p>Fix: <code>${h(c.fix.command)}</code></p><pre>${h(c.fix.manual.join('\n'))}</pre>`);
     for (const n of c.fix.notes) o.push(`<p><em>${h(n)}</em></p>`);
   }
@@ -48,6 +55,8 @@ export function renderDiagnoseHtml(r: DiagnoseReport): string {
         `<tr><td>${h(c.label)}</td><td>${h(c.subject)}</td><td>${h(c.issuer)}</td><td>${h(c.notBefore)}</td><td>${h(c.notAfter)}</td></tr>`,
       );
     o.push('</table>');
+    const marks = timelineMarks(r);
+    if (marks.length) o.push(`<p>Marks: ${marks.map((m) => `${h(m.label)} ${h(m.at)}`).join('; ')}</p>`);
   }
   o.push('<h2>Checks</h2><table><tr><th>Check</th><th>Status</th><th>Findings</th></tr>');
   for (const c of r.checks) {

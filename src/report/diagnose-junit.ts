@@ -1,5 +1,5 @@
 /** diagnose as JUnit XML for CI: one testcase per check, and one per host pipeline stage. */
-import type { DiagnoseReport } from '../diagnosis/model.js';
+import type { DiagnoseReport } from '../core/report.js';
 import { escapeXml as x } from './xml-escape.js';
 
 interface Case {

@@ -1,5 +1,6 @@
 /** diagnose as Markdown, ready to paste into a support case. */
-import type { DiagnoseReport, StageStatus } from '../diagnosis/model.js';
+import type { DiagnoseReport, StageStatus } from '../core/report.js';
+import { timelineMarks } from './timeline-marks.js';
 
 const MARK: Record<StageStatus, string> = {
   pass: '✅ pass',
@@ -35,6 +36,10 @@ export function renderDiagnoseMarkdown(r: DiagnoseReport): string {
       '',
     );
     for (const e of c.evidence) out.push(`- ${e.text}${e.source ? ` (${e.source})` : ''}`);
+    for (const q of c.consequences ?? []) {
+      out.push(`- which causes \`${q.id}\`: ${q.summary}`);
+      for (const e of q.evidence) out.push(`  - ${e.text}${e.source ? ` (${e.source})` : ''}`);
+    }
     out.push('', `Fix: \`${c.fix.command}\``, '', '```sh', ...c.fix.manual, '```');
     for (const n of c.fix.notes) out.push(`> ${n}`);
     out.push('');
@@ -60,7 +65,7 @@ export function renderDiagnoseMarkdown(r: DiagnoseReport): string {
       out.push(
         `| ${cell(c.label)} | ${cell(c.subject)} | ${cell(c.issuer)} | ${c.notBefore} | ${c.notAfter} |`,
       );
-    const marks = r.certificates[0]?.marks ?? [];
+    const marks = timelineMarks(r);
     if (marks.length) out.push('', `Marks: ${marks.map((m) => `${m.label} ${m.at}`).join('; ')}`);
     out.push('');
   }

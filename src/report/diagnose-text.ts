@@ -1,6 +1,7 @@
 /** diagnose for people: the verdict, each host's pipeline as a picture, causes with evidence and fix, a certificate timeline. */
-import type { CheckStatus, DiagnoseReport, StageStatus } from '../diagnosis/model.js';
+import type { CheckStatus, DiagnoseReport, StageStatus } from '../core/report.js';
 import type { Palette } from './colour.js';
+import { timelineMarks } from './timeline-marks.js';
 
 const STAGE_MARK: Record<StageStatus, string> = {
   pass: '[ok]',
@@ -40,10 +41,7 @@ function timeline(report: DiagnoseReport, p: Palette): string[] {
     p.bold('Certificate timeline'),
     `  ${day(new Date(lo).toISOString())}${' '.repeat(width - 20)}${day(new Date(hi).toISOString())}`,
   ];
-  const letters = certs[0]!.marks.map((m, i) => ({
-    ...m,
-    letter: i === 0 ? 'N' : String.fromCharCode(64 + i),
-  }));
+  const letters = timelineMarks(report);
   for (const c of certs) {
     const bar: string[] = Array.from({ length: width }, (_, i) =>
       i >= col(Date.parse(c.notBefore)) && i <= col(Date.parse(c.notAfter)) ? '=' : ' ',
@@ -51,9 +49,7 @@ function timeline(report: DiagnoseReport, p: Palette): string[] {
     for (const m of letters) bar[col(Date.parse(m.at))] = m.letter;
     out.push(`  |${bar.join('')}| ${c.label}: ${c.subject}, ${day(c.notBefore)} to ${day(c.notAfter)}`);
   }
-  out.push(
-    `  ${letters.map((m) => `${m.letter} = ${m.label} (${m.at.replace(/\.\d+Z$/, 'Z')})`).join(', ')}`,
-  );
+  out.push(`  ${letters.map((m) => `${m.letter} = ${m.label} (${m.at})`).join(', ')}`);
   return out;
 }
 
@@ -102,6 +98,11 @@ export function renderDiagnoseText(
         `  ${c.rank}. ${p.red(c.id)}${c.host ? ` (${c.host})` : ' (cluster)'} [${c.confidence}]: ${c.summary}`,
       );
       for (const e of c.evidence) out.push(`       - ${e.text}${e.source ? p.dim(`  [${e.source}]`) : ''}`);
+      for (const q of c.consequences ?? []) {
+        out.push(`     which causes ${q.id}: ${q.summary}`);
+        for (const e of q.evidence)
+          out.push(`         - ${e.text}${e.source ? p.dim(`  [${e.source}]`) : ''}`);
+      }
       out.push(`     fix: ${p.bold(c.fix.command)}`);
       for (const m of c.fix.manual) out.push(`       $ ${m}`);
       for (const n of c.fix.notes) out.push(p.dim(`       note: ${n}`));

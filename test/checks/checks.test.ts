@@ -22,14 +22,14 @@ const options = (now: Date) => ({
   probeTimeoutMs: 1000,
 });
 
-test('every check has a unique kebab-case id, a title, docs and what it reads; the README lists them all', async () => {
+test('every check has a unique kebab-case id, a title, docs and what it reads; docs/checks.md lists them all', async () => {
   const ids = CHECKS.map((c) => c.meta.id);
   assert.equal(new Set(ids).size, ids.length);
-  const readme = await readFile('README.md', 'utf8');
+  const checksDoc = await readFile('docs/checks.md', 'utf8');
   for (const c of CHECKS) {
     assert.match(c.meta.id, /^[a-z]+(-[a-z]+)*$/);
     assert.ok(c.meta.title.length > 5 && c.meta.docs.length > 40 && c.meta.needs.length > 0, c.meta.id);
-    assert.ok(readme.includes(`\`${c.meta.id}\``), `README documents ${c.meta.id}`);
+    assert.ok(checksDoc.includes(`\`${c.meta.id}\``), `docs/checks.md documents ${c.meta.id}`);
   }
 });
 

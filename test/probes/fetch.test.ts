@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import { workerFetch } from '../../src/probes/fetch.js';
 import { IGNITION_LEGACY_ACCEPT } from '../../src/probes/ignition-client.js';
 import type { FetchOptions } from '../../src/probes/types.js';
+import { VERSION } from '../../src/version.js';
 import { buildProbePki, DAY, type ProbePki } from './pki.js';
 import {
   IGNITION_BODY,
@@ -61,7 +62,7 @@ describe('workerFetch: TLS verdicts (Go crypto/x509 at the worker clock)', () =>
       s.seen[0]?.head,
       'GET /config/worker HTTP/1.1\r\n' +
         `Host: localhost:${s.port}\r\n` +
-        'User-Agent: Ignition/2.14.0\r\n' +
+        `User-Agent: Ignition/2.14.0 mcs-doctor/${VERSION}\r\n` +
         'Accept: application/vnd.coreos.ignition+json;version=3.3.0, */*;q=0.1\r\n' +
         'Accept-Encoding: identity\r\n\r\n',
     );

@@ -14,7 +14,8 @@ import { caSourceFacts, type CaSource } from './ca-sources.js';
 import { clusterFacts, type ClusterFacts } from './cluster.js';
 import { hostFacts, type HostFacts } from './hosts.js';
 import { selectHosts } from './select.js';
-import { mcsFacts, type McsFacts } from './mcs.js';
+import { machineUserDataRef } from './machine-user-data.js';
+import { mcsFacts, setAsideOwnTraffic, type McsFacts } from './mcs.js';
 import { findObject, secretValue } from './secret-data.js';
 import { servingCertFacts, type ServingCertFacts } from './serving-cert.js';
 import { userDataFacts, type UserDataSecret } from './user-data.js';
@@ -161,6 +162,8 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
     itemsOf(snapshot.csrs),
     itemsOf(snapshot.machineApiEvents),
   );
+  // mcs-doctor's own traffic in the MCS logs is not a worker's.
+  setAsideOwnTraffic(mcs, new Set(hosts.flatMap((h) => h.ips)));
   const selected = selectHosts(
     hosts,
     { names: options.hosts, namespace: options.namespace, all: options.all },
@@ -170,11 +173,13 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
 
   const pointerFor = (host: HostFacts): PointerChoice => {
     if (options.pointer) return { pointer: options.pointer, origin: options.pointer.origin, redacted: false };
-    const ref = host.userDataRef ?? { namespace: host.namespace, name: 'worker-user-data-managed' };
+    // A host that names no secret boots with its role's: masters with master-user-data*.
+    const role = host.role === 'master' ? 'master' : 'worker';
+    const ref = host.userDataRef ?? { namespace: host.namespace, name: `${role}-user-data-managed` };
     const key = `${ref.namespace}/${ref.name}`;
     const secret =
       userData.get(key) ??
-      (host.userDataRef ? undefined : userData.get(`${host.namespace}/worker-user-data`));
+      (host.userDataRef ? undefined : userData.get(`${host.namespace}/${role}-user-data`));
     if (!secret) {
       const why = snapshot.secrets.ok ? 'does not exist' : `could not be read: ${snapshot.secrets.message}`;
       return { origin: `secret ${key}`, problem: `secret ${key} ${why}`, redacted: false };
@@ -195,6 +200,12 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
     const pointers = new Map<string, PointerConfig>();
     for (const h of selected.length > 0 ? selected : hosts.filter(isJoining)) {
       const p = pointerFor(h).pointer;
+      if (p && pointerUrl(p)) pointers.set(probeKey(p), p);
+    }
+    // The pointers new hosts will get: those the MachineSets name, whatever platform shape.
+    for (const ms of itemsOf(snapshot.machineSets)) {
+      const ref = machineUserDataRef(ms);
+      const p = ref ? userData.get(`${ref.namespace}/${ref.name}`)?.pointer : undefined;
       if (p && pointerUrl(p)) pointers.set(probeKey(p), p);
     }
     options.onProgress?.(

@@ -1,4 +1,5 @@
 /** The machine-config-server daemonset, its pods, and what their logs say about worker fetches. */
+import { isMcsDoctorUserAgent } from '../../probes/ignition-client.js';
 import type { KubeObject, Read } from '../../sources/types.js';
 import { containerStatus, isMcsPod, MCS_CONTAINER, type PodLogs } from '../snapshot.js';
 
@@ -22,6 +23,8 @@ export interface LoggedFetch {
   userAgent: string;
   accept: string;
   time?: string;
+  /** The MCS could not render the config for this request (it answered 500): its log line's error. */
+  error?: string;
 }
 
 export interface LoggedHandshakeError {
@@ -35,8 +38,17 @@ export interface McsFacts {
   daemonSet?: KubeObject;
   pods: McsPodFacts[];
   podsRead: Read<KubeObject[]>;
+  /** Fetches by workers (and other clients): never mcs-doctor's own. */
   fetches: LoggedFetch[];
+  /** Handshake errors that may be a worker's: never those set aside as mcs-doctor's machine's. */
   handshakeErrors: LoggedHandshakeError[];
+  /** mcs-doctor's own fetches, told by the mark in their User-Agent (`Ignition/2.14.0 mcs-doctor/0.1.0`). */
+  ownFetches?: LoggedFetch[];
+  /**
+   * Handshake hang-ups (not certificate rejections) from an address mcs-doctor's own fetches come
+   * from, and that is no BareMetalHost's: a client on mcs-doctor's machine, not a worker.
+   */
+  ownHandshakeErrors?: LoggedHandshakeError[];
   /** klog F lines and Go fatal errors from current or previous logs. */
   fatal: Array<{ pod: string; line: string }>;
   /** Logs that could not be read, with why. */
@@ -44,8 +56,12 @@ export interface McsFacts {
   logsRead: number;
 }
 
-const FETCH = /Pool (\S+) requested by address:"([^"]*)" User-Agent:"([^"]*)" Accept-Header: "([^"]*)"/;
+// `Pool worker` up to 4.15 (%s), `Pool "worker"` from 4.16 (%q); the rest are Go-quoted (%q).
+const FETCH =
+  /Pool "?([^"\s]+)"? requested by address:"((?:[^"\\]|\\.)*)" User-Agent:"((?:[^"\\]|\\.)*)" Accept-Header: "((?:[^"\\]|\\.)*)"/;
 const HANDSHAKE = /http: TLS handshake error from (\S+): (.*)$/;
+/** api.go, right after the request line: the MCS could not render the config and answered 500. */
+const GET_CONFIG_ERROR = /couldn't get config for req: .*?, error: (.*)$/;
 const KLOG_FATAL = /^F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+\] (.*)$/;
 const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s+/;
 const GO_LOG_TIME = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d:\d\d:\d\d)\s/;
@@ -67,19 +83,29 @@ function lineTime(line: string): { rest: string; time?: string } {
 }
 
 export function parseMcsLog(pod: string, text: string, into: McsFacts): void {
+  let last: LoggedFetch | undefined;
   for (const raw of text.split('\n')) {
     if (raw === '') continue;
     const { rest, time } = lineTime(raw);
     const f = FETCH.exec(rest);
     if (f) {
-      into.fetches.push({
+      const fetch: LoggedFetch = {
         pod,
         pool: f[1]!,
         ip: hostOfAddress(f[2]!),
         userAgent: f[3]!,
         accept: f[4]!,
         time,
-      });
+      };
+      last = fetch;
+      if (isMcsDoctorUserAgent(fetch.userAgent)) (into.ownFetches ??= []).push(fetch);
+      else into.fetches.push(fetch);
+      continue;
+    }
+    const g = GET_CONFIG_ERROR.exec(rest);
+    if (g) {
+      // The request it answers is the last one this pod logged.
+      if (last) last.error = g[1]!;
       continue;
     }
     const h = HANDSHAKE.exec(rest);
@@ -90,6 +116,30 @@ export function parseMcsLog(pod: string, text: string, into: McsFacts): void {
     const fatal = KLOG_FATAL.exec(rest);
     if (fatal) into.fatal.push({ pod, line: fatal[1]! });
   }
+}
+
+/** A handshake error that says the client rejected the certificate (real evidence, never set aside). */
+export function isCertificateRejection(error: string): boolean {
+  return /bad certificate|unknown certificate authority|expired certificate|unsupported certificate|certificate unknown|certificate revoked/.test(
+    error,
+  );
+}
+
+/**
+ * Moves the handshake errors that come from mcs-doctor's own machine out of the workers' list:
+ * hang-ups (EOF, resets; not certificate rejections) from an address that mcs-doctor's marked
+ * fetches come from and that is no BareMetalHost's address. Older mcs-doctor versions, and any
+ * client that reads the certificate and hangs up (openssl s_client), leave such lines.
+ */
+export function setAsideOwnTraffic(facts: McsFacts, hostIps: ReadonlySet<string>): void {
+  const own = new Set((facts.ownFetches ?? []).map((f) => f.ip).filter((ip) => !hostIps.has(ip)));
+  if (own.size === 0) return;
+  const keep: LoggedHandshakeError[] = [];
+  for (const e of facts.handshakeErrors) {
+    if (own.has(e.ip) && !isCertificateRejection(e.error)) (facts.ownHandshakeErrors ??= []).push(e);
+    else keep.push(e);
+  }
+  facts.handshakeErrors = keep;
 }
 
 export function mcsFacts(
@@ -106,6 +156,8 @@ export function mcsFacts(
     podsRead: pods,
     fetches: [],
     handshakeErrors: [],
+    ownFetches: [],
+    ownHandshakeErrors: [],
     fatal: [],
     logsUnread: [],
     logsRead: 0,

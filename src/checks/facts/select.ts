@@ -3,7 +3,7 @@
  * provisioned that has not joined. A name that matches no host is an input error that lists the
  * closest names, never an empty report that looks healthy.
  */
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../core/errors.js';
 import type { HostFacts } from './hosts.js';
 
 export interface HostSelection {

@@ -1,5 +1,5 @@
 /** The pointer Ignition configs in the user-data secrets of openshift-machine-api. */
-import { InputError } from '../../cli/errors.js';
+import { InputError } from '../../core/errors.js';
 import { parsePointer } from '../../ignition/pointer.js';
 import type { PointerConfig } from '../../ignition/types.js';
 import type { KubeObject, Read } from '../../sources/types.js';

@@ -1,4 +1,4 @@
-import type { Finding } from '../../diagnosis/model.js';
+import type { Finding } from '../../core/report.js';
 import { finding, unreadable, type Check } from '../types.js';
 
 export const bmhState: Check = {

@@ -1,4 +1,4 @@
-import type { Finding } from '../../diagnosis/model.js';
+import type { Finding } from '../../core/report.js';
 import { formatRFC3339 } from '../../pki/gotime.js';
 import { verifyChain } from '../../pki/verify.js';
 import { finding, type Check } from '../types.js';

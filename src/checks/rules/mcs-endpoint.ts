@@ -1,4 +1,4 @@
-import type { Finding } from '../../diagnosis/model.js';
+import type { Finding } from '../../core/report.js';
 import { pointerUrl } from '../facts/index.js';
 import { finding, type Check } from '../types.js';
 
@@ -48,10 +48,19 @@ export const mcsEndpoint: Check = {
         if (!a.ok) out.push(finding('unknown', `${alt.url} (${what}): ${a.message}`));
         else {
           const differs = a.result.verdict !== r.verdict;
+          const line = a.result.ignitionError ?? a.result.reason;
+          // The tool's own extra probe, not a pointer: when the pointer's URL works and only this
+          // one fails, no worker meets it; say what it would mean instead of reporting a failure.
+          const explained =
+            r.verdict === 'ok' && a.result.verdict !== 'ok'
+              ? ` (no worker uses this URL: ${new URL(r.url).hostname}, the pointer's host, works; a pointer written with ${new URL(alt.url).hostname} would fail${a.result.reason === 'hostname-mismatch' ? ' with mcs-san-mismatch' : ''})`
+              : differs
+                ? ' (differs from the pointer URL)'
+                : '';
           out.push(
             finding(
-              a.result.verdict === 'ok' ? (differs ? 'warn' : 'pass') : 'fail',
-              `${alt.url} (${what}): ${a.result.verdict === 'ok' ? `OK, HTTP ${a.result.http?.status}` : (a.result.ignitionError ?? a.result.reason)}${differs ? ' (differs from the pointer URL)' : ''}`,
+              a.result.verdict === 'ok' ? (differs ? 'warn' : 'pass') : r.verdict === 'ok' ? 'warn' : 'fail',
+              `${alt.url} (${what}): ${a.result.verdict === 'ok' ? `OK, HTTP ${a.result.http?.status}` : line}${explained}`,
             ),
           );
         }

@@ -1,5 +1,6 @@
 import { isJoined } from '../facts/index.js';
-import type { Finding } from '../../diagnosis/model.js';
+import { isCertificateRejection } from '../facts/mcs.js';
+import type { Finding } from '../../core/report.js';
 import { finding, type Check } from '../types.js';
 
 function countBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
@@ -17,7 +18,7 @@ export const mcsLogs: Check = {
   meta: {
     id: 'mcs-logs',
     title: 'Machine Config Server logs: worker fetches and TLS handshake errors',
-    docs: 'Each fetch logs "Pool worker requested by address:... User-Agent:..."; a worker that rejects the certificate shows as "http: TLS handshake error from <worker>: remote error: tls: bad certificate". Together they say which hosts reached the MCS and which refused its certificate.',
+    docs: 'Each fetch logs "Pool worker requested by address:... User-Agent:..."; a worker that rejects the certificate shows as "http: TLS handshake error from <worker>: remote error: tls: bad certificate". Together they say which hosts reached the MCS and which refused its certificate. mcs-doctor\'s own fetches (User-Agent "Ignition/<version> mcs-doctor/<version>") are counted apart, never as a worker\'s, and so are hang-ups from the address they come from.',
     needs: ['pods/log in openshift-machine-config-operator'],
   },
   run(facts) {
@@ -46,7 +47,7 @@ export const mcsLogs: Check = {
     for (const [ip, list] of countBy(mcs.handshakeErrors, (e) => e.ip)) {
       const last = list[list.length - 1]!;
       const host = facts.hosts.find((h) => h.ips.includes(ip));
-      const rejected = /bad certificate|unknown certificate authority|expired certificate/.test(last.error);
+      const rejected = isCertificateRejection(last.error);
       // A worker that fetched its config after rejecting the certificate has got past it (a fix).
       const fetchedSince = mcs.fetches.some((f) => f.ip === ip) && (host ? isJoined(host) : false);
       out.push(
@@ -55,6 +56,42 @@ export const mcsLogs: Check = {
           `${list.length} TLS handshake error(s) from ${ip}${host ? ` (${host.name})` : ''}: ${last.error}${fetchedSince ? '; it has fetched its config and joined since' : ''}`,
           {
             host: host?.name,
+            evidence: [
+              {
+                text: `http: TLS handshake error from ${ip}: ${last.error}`,
+                source: `log of pod ${last.pod}`,
+              },
+            ],
+          },
+        ),
+      );
+    }
+    const own = mcs.ownFetches ?? [];
+    if (own.length > 0) {
+      const last = own[own.length - 1]!;
+      const ips = [...new Set(own.map((f) => f.ip))].join(', ');
+      out.push(
+        finding(
+          'pass',
+          `${own.length} probe(s) by mcs-doctor, not workers (address ${ips}, User-Agent ${[...new Set(own.map((f) => f.userAgent))].join(', ')})${last.time ? `, last ${last.time}` : ''}`,
+          {
+            evidence: [
+              {
+                text: `Pool ${last.pool} requested by address:"${last.ip}" User-Agent:"${last.userAgent}"`,
+                source: `log of pod ${last.pod}`,
+              },
+            ],
+          },
+        ),
+      );
+    }
+    for (const [ip, list] of countBy(mcs.ownHandshakeErrors ?? [], (e) => e.ip)) {
+      const last = list[list.length - 1]!;
+      out.push(
+        finding(
+          'pass',
+          `${list.length} TLS handshake hang-up(s) by ${ip}, the address mcs-doctor's own probes come from (a client on that machine, not a worker): ${last.error}`,
+          {
             evidence: [
               {
                 text: `http: TLS handshake error from ${ip}: ${last.error}`,

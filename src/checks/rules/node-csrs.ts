@@ -1,4 +1,4 @@
-import type { Finding } from '../../diagnosis/model.js';
+import type { Finding } from '../../core/report.js';
 import {
   countRecentPendingNodeCsrs,
   MAX_DIFF_PENDING_CSRS_AND_MACHINES,

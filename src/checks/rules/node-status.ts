@@ -1,4 +1,4 @@
-import type { Finding } from '../../diagnosis/model.js';
+import type { Finding } from '../../core/report.js';
 import { nodeRegisteredRecently } from '../facts/hosts.js';
 import { finding, unreadable, type Check } from '../types.js';
 

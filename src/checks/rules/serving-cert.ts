@@ -1,4 +1,4 @@
-import type { Finding } from '../../diagnosis/model.js';
+import type { Finding } from '../../core/report.js';
 import { formatRFC3339 } from '../../pki/gotime.js';
 import { verifyHostname } from '../../pki/hostname.js';
 import { SERVING_SECRET_REF } from '../facts/serving-cert.js';

@@ -1,7 +1,8 @@
-import type { Finding } from '../../diagnosis/model.js';
+import type { Finding } from '../../core/report.js';
 import { formatRFC3339 } from '../../pki/gotime.js';
 import { verifyChain } from '../../pki/verify.js';
 import { urlHost } from '../../probes/url.js';
+import { atReferenceTime } from '../facts/clock.js';
 import { pointerAnchors, pointerUrl } from '../facts/index.js';
 import { finding, unreadable, type Check } from '../types.js';
 
@@ -53,8 +54,8 @@ export const userDataSecrets: Check = {
       const badClock = atClocks.filter((x) => !x.v.ok);
       const status = !v.ok || badClock.length ? 'fail' : 'pass';
       const msg = v.ok
-        ? `${s.ref}: its CAs verify the serving certificate for ${host} now${atClocks.length ? `; at host clocks: ${atClocks.map((x) => `${x.h.name} ${x.v.ok ? 'ok' : x.v.error}`).join('; ')}` : ''}`
-        : `${s.ref}: ${v.error} (for ${host}, now)`;
+        ? `${s.ref}: its CAs verify the serving certificate for ${host} ${atReferenceTime(facts.sourceKind)}${atClocks.length ? `; at host clocks: ${atClocks.map((x) => `${x.h.name} ${x.v.ok ? 'ok' : x.v.error}`).join('; ')}` : ''}`
+        : `${s.ref}: ${v.error} (for ${host}, ${atReferenceTime(facts.sourceKind)})`;
       out.push(
         finding(status, msg, {
           evidence: ev,
