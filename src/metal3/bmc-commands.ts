@@ -75,3 +75,15 @@ export function bmcClockCommands(t: BmcTarget): string[] {
     `# set the clock of ${t.host} to UTC now in its BMC's web UI (${t.bmcAddress ?? 'no BMC address'}) or its firmware setup, or turn the BMC's NTP on`,
   ];
 }
+
+/**
+ * Putting the right BMC username and password in the host's secret: read from the terminal
+ * (run it on its own line), never put on a command line; the secret's other fields stay.
+ */
+export function bmcCredentialsCommands(t: BmcTarget): string[] {
+  const secret = t.credentialsName ?? '<credentials secret>';
+  return [
+    `# HTTP 401 or 403: the BMC refuses the credentials in secret ${t.namespace}/${secret}; put the right ones there (this reads them from the terminal):`,
+    `read -rp 'BMC username: ' u; read -rsp 'BMC password: ' p; echo; oc -n ${t.namespace} patch secret ${secret} --type merge --patch-file <(printf '{"data":{"username":"%s","password":"%s"}}' "$(printf '%s' "$u" | base64 -w0)" "$(printf '%s' "$p" | base64 -w0)"); unset p`,
+  ];
+}

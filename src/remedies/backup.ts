@@ -9,7 +9,7 @@ import { constants } from 'node:fs';
 import { chmod, mkdir, open, readdir, readFile, rename, stat } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../cli/errors.js';
+import { InputError } from '../core/errors.js';
 import type { KubeObject, ResourceRef } from '../sources/types.js';
 import { describeKey, type ObjectKey } from './kube-api.js';
 

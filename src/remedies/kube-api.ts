@@ -3,7 +3,7 @@
  * timeouts): get, create, replace, merge-patch, delete, CSR approval and access reviews. Every
  * failure is an ApiError naming the verb, the object and, for a 403, the permission to grant.
  */
-import { UnreachableError, UserError, ExitCode } from '../cli/errors.js';
+import { UnreachableError, UserError, ExitCode } from '../core/errors.js';
 import { statusMessage, TransportError, type ApiRequest, type LiveSource } from '../sources/live.js';
 import { qualifiedName } from '../sources/resources.js';
 import type { KubeObject, ResourceRef } from '../sources/types.js';

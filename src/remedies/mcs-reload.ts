@@ -6,7 +6,7 @@
  * one (absent, or a key that does not match) is not: new pods could not start and no host could
  * fetch at all, so the running pods keep serving and the output says how to restart them.
  */
-import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME, MCS_TLS_SECRET } from '../openshift/mco-names.js';
+import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME, MCS_TLS_SECRET } from '../core/names.js';
 import { versionAtLeast } from '../openshift/version.js';
 import { RESOURCES } from '../sources/resources.js';
 import { keyOf, type KubeApi } from './kube-api.js';

@@ -4,8 +4,8 @@
  */
 import { isJoined, type Facts } from '../checks/facts/index.js';
 import type { HostFacts } from '../checks/facts/hosts.js';
-import type { CauseId } from '../diagnosis/causes.js';
-import { MAPI_NAMESPACE, MCO_NAMESPACE, MCS_CA_NAME, MCS_TLS_SECRET } from '../openshift/mco-names.js';
+import type { CauseId } from '../core/causes.js';
+import { MAPI_NAMESPACE, MCO_NAMESPACE, MCS_CA_NAME, MCS_TLS_SECRET } from '../core/names.js';
 import { versionAtLeast } from '../openshift/version.js';
 import { approveCsrsStep } from './steps/csrs.js';
 import {
@@ -85,7 +85,9 @@ function userDataSteps(
 ): FixStep[] {
   const steps: FixStep[] = [];
   const secrets = [...facts.userData.values()].filter((u) => u.namespace === MAPI_NAMESPACE);
-  for (const u of secrets.filter((u) => !u.managed)) steps.push(userDataSecretStep(u.name, supply));
+  for (const u of secrets.filter((u) => !u.managed)) {
+    steps.push(userDataSecretStep(u.name, supply, u.pointer?.certificateAuthorities.length ?? 1));
+  }
   const version = facts.cluster.version ?? '';
   const managedFrom = versionAtLeast(version, '4.19')
     ? `configmap ${MCO_NAMESPACE}/${MCS_CA_NAME}`

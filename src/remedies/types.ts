@@ -4,7 +4,7 @@
  * (safe to repeat after an interruption) and how to check that it worked.
  */
 import type { Facts } from '../checks/facts/index.js';
-import type { CauseId } from '../diagnosis/causes.js';
+import type { CauseId } from '../core/causes.js';
 import type { KubeObject } from '../sources/types.js';
 import type { BackupDir } from './backup.js';
 import type { AccessCheck, KubeApi, ObjectKey } from './kube-api.js';

@@ -50,3 +50,14 @@ export async function verifyReady(kubeconfig: string): Promise<string> {
   assert.match(r.stdout, new RegExp(`${HOST} joined: its Node is Ready`));
   return r.stdout;
 }
+
+/** `diagnose` of the whole cluster says healthy (exit 0); fails the test with the causes otherwise. */
+export async function diagnoseHealthy(kubeconfig: string): Promise<void> {
+  const r = await runCli(['diagnose', '--kubeconfig', kubeconfig, '-o', 'json']);
+  const j = JSON.parse(r.stdout) as {
+    verdict: string;
+    causes: Array<{ id: string; host?: string; summary: string }>;
+  };
+  assert.equal(j.verdict, 'healthy', JSON.stringify(j.causes.map((c) => [c.id, c.host, c.summary])));
+  assert.equal(r.code, 0);
+}

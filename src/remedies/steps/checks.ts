@@ -6,12 +6,13 @@
 import { bmcRequestOf, bmcTargetOf, type Facts } from '../../checks/facts/index.js';
 import type { HostFacts } from '../../checks/facts/hosts.js';
 import { itemsOf } from '../../checks/snapshot.js';
-import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME } from '../../openshift/mco-names.js';
-import { bmcLoginCommand } from '../../metal3/bmc-commands.js';
+import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME } from '../../core/names.js';
+import { bmcCredentialsCommands, bmcLoginCommand } from '../../metal3/bmc-commands.js';
 import { readBmcClock } from '../../probes/redfish.js';
 import { servedLeaf } from '../../probes/served-leaf.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';
+import { endpointByHand, mastersAnswerByHand } from '../by-hand.js';
 import { StepFailed, type FixStep, type StepContext } from '../types.js';
 import { bmhKey, waitFor } from '../util.js';
 import { mcsEndpoint } from './mcs-pods.js';
@@ -79,7 +80,7 @@ export function mcsAnswersStep(facts: Facts): FixStep {
   return readOnly({
     id: 'check:mcs-answers',
     title: `Check that each master answers TLS on port ${port}`,
-    manual: [`openssl s_client -connect <master IP>:${port} -servername ${serverName} </dev/null`],
+    manual: [mastersAnswerByHand(port, serverName)],
     access: [{ verb: 'list', ref: RESOURCES.pods, namespace: MCO_NAMESPACE }],
     async check(ctx) {
       const pods = await ctx.api.list(RESOURCES.pods, MCO_NAMESPACE, SELECTOR);
@@ -108,7 +109,7 @@ export function endpointStep(facts: Facts): FixStep {
   return readOnly({
     id: 'check:endpoint',
     title: `Check that ${serverName}:${port}, the address the pointer uses, answers TLS`,
-    manual: [`curl -kv https://${serverName.includes(':') ? `[${serverName}]` : serverName}:${port}/healthz`],
+    manual: [endpointByHand(port, serverName)],
     access: [],
     async check() {
       const r = await servedLeaf(serverName, port, serverName, PROBE_TIMEOUT_MS);
@@ -127,7 +128,7 @@ export function bmcAccessStep(host: HostFacts, facts: Facts): FixStep {
   return readOnly({
     id: `check:bmc-access:${host.name}`,
     title: `Check that the BMC of ${host.name} accepts the credentials in secret ${host.credentialsName ?? '(none)'}`,
-    manual: [bmcLoginCommand(bmcTargetOf(host, facts))],
+    manual: [bmcLoginCommand(bmcTargetOf(host, facts)), ...bmcCredentialsCommands(bmcTargetOf(host, facts))],
     access: [{ verb: 'get', ref: RESOURCES.secrets, namespace: host.namespace }],
     async check(ctx) {
       // Read the secret again: the person may just have corrected it.
@@ -156,7 +157,9 @@ export function bmhRegisteredStep(host: HostFacts): FixStep {
   return readOnly({
     id: `check:bmh-registered:${host.name}`,
     title: `Wait for Metal3 to register ${host.name} and clear its error`,
-    manual: [`oc -n ${host.namespace} get bmh ${host.name} -w`],
+    manual: [
+      `oc -n ${host.namespace} wait bmh/${host.name} --for=jsonpath='{.status.operationalStatus}'=OK --timeout=30m`,
+    ],
     access: [{ verb: 'get', ref: RESOURCES.bareMetalHosts, namespace: host.namespace }],
     async check(ctx) {
       return waitFor(ctx, `${host.name} to be registered`, async () => {

@@ -11,6 +11,7 @@ import { bmcClockCommands } from '../../metal3/bmc-commands.js';
 import { readBmcClock, setBmcClock } from '../../probes/redfish.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';
+import { reprovisionByHand } from '../by-hand.js';
 import { StepFailed, type FixStep, type StepContext } from '../types.js';
 import { bmhKey, waitFor } from '../util.js';
 
@@ -51,6 +52,12 @@ function view(bmh: KubeObject | undefined): BmhView | undefined {
   };
 }
 
+/** The fields of the BareMetalHost's spec that say what Metal3 deploys, as the plan found them. */
+function deployFields(bmh: KubeObject): string[] {
+  const deploy = view(bmh)?.deploy;
+  return deploy ? Object.keys(deploy) : [];
+}
+
 const PROVISIONED = new Set(['provisioning', 'provisioned']);
 const FREE = new Set(['available', 'ready']);
 
@@ -80,12 +87,7 @@ export function reprovisionStep(host: HostFacts, fixStartedAt: () => string): Fi
     touches: [
       `baremetalhost ${host.namespace}/${host.name} (spec.image/customDeploy removed, then restored)`,
     ],
-    manual: [
-      `oc -n ${host.namespace} get bmh ${host.name} -o jsonpath='{.spec.customDeploy}' > deploy.json   # keep it (or .spec.image)`,
-      `oc -n ${host.namespace} patch bmh ${host.name} --type merge -p '{"spec":{"image":null,"customDeploy":null}}'`,
-      `oc -n ${host.namespace} wait bmh/${host.name} --for=jsonpath='{.status.provisioning.state}'=available --timeout=30m`,
-      `oc -n ${host.namespace} patch bmh ${host.name} --type merge -p "{\\"spec\\":{\\"customDeploy\\":$(cat deploy.json)}}"`,
-    ],
+    manual: reprovisionByHand(host.namespace, host.name, deployFields(host.bmh)),
     access: [
       { verb: 'get', ref: RESOURCES.bareMetalHosts, namespace: host.namespace },
       { verb: 'patch', ref: RESOURCES.bareMetalHosts, namespace: host.namespace },

@@ -18,10 +18,11 @@ import {
   MCS_TLS_SECRET,
   NOT_AFTER_ANNOTATION,
   NOT_BEFORE_ANNOTATION,
-} from '../../openshift/mco-names.js';
+} from '../../core/names.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';
 import type { Facts } from '../../checks/facts/index.js';
+import { caBundleByHand, servingCertByHand, signingCaByHand } from '../by-hand.js';
 import type { ObjectKey } from '../kube-api.js';
 import { StepFailed, type FixStep, type StepContext } from '../types.js';
 import {
@@ -132,9 +133,7 @@ export function signingCaStep(): FixStep {
     title: `Make sure secret ${MCS_CA_NAME} holds a valid signing CA (reuse it, or create one: RSA 2048, 10 years)`,
     kind: 'change',
     touches: [`secret ${MCO_NAMESPACE}/${MCS_CA_NAME}`],
-    manual: [
-      'oc adm ocp-certificates regenerate-machine-config-server-serving-cert   # creates the CA when missing',
-    ],
+    manual: signingCaByHand(),
     access: [
       { verb: 'get', ref: RESOURCES.secrets, namespace: MCO_NAMESPACE },
       { verb: 'create', ref: RESOURCES.secrets, namespace: MCO_NAMESPACE },
@@ -176,7 +175,7 @@ export function caBundleStep(): FixStep {
     title: `Put the signing CA first in configmap ${MCS_CA_NAME} (ca-bundle.crt), dropping expired CAs`,
     kind: 'change',
     touches: [`configmap ${MCO_NAMESPACE}/${MCS_CA_NAME}`],
-    manual: ['oc adm ocp-certificates regenerate-machine-config-server-serving-cert   # updates the bundle'],
+    manual: caBundleByHand(),
     access: [
       { verb: 'get', ref: RESOURCES.configMaps, namespace: MCO_NAMESPACE },
       { verb: 'create', ref: RESOURCES.configMaps, namespace: MCO_NAMESPACE },
@@ -262,7 +261,7 @@ export function servingCertStep(facts: Facts, minRemainingMs: number): FixStep {
     title: `Issue a serving certificate for ${hostnames.join(', ')} into secret ${MCS_TLS_SECRET} (kubernetes.io/tls, RSA 2048)`,
     kind: 'change',
     touches: [`secret ${MCO_NAMESPACE}/${MCS_TLS_SECRET}`],
-    manual: ['oc adm ocp-certificates regenerate-machine-config-server-serving-cert'],
+    manual: servingCertByHand(),
     access: [
       { verb: 'get', ref: RESOURCES.secrets, namespace: MCO_NAMESPACE },
       { verb: 'update', ref: RESOURCES.secrets, namespace: MCO_NAMESPACE },

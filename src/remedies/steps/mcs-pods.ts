@@ -5,7 +5,7 @@
  * from every MCS pod's host address.
  */
 import { versionAtLeast } from '../../openshift/version.js';
-import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME, MCS_TLS_SECRET } from '../../openshift/mco-names.js';
+import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME, MCS_TLS_SECRET } from '../../core/names.js';
 import { servedLeaf } from '../../probes/served-leaf.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';

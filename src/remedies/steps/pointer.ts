@@ -2,9 +2,10 @@
  * A spec-2 pointer (`config.append`) rewritten as spec 3 (`config.merge`) with the same URL,
  * headers and CAs, as the MCO boot-image controller upgrades stubs on newer versions.
  */
-import { MAPI_NAMESPACE } from '../../openshift/mco-names.js';
+import { MAPI_NAMESPACE } from '../../core/names.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';
+import { pointerSpec3ByHand } from '../by-hand.js';
 import { StepFailed, type FixStep } from '../types.js';
 import { b64, secretKey, secretText } from '../util.js';
 
@@ -52,9 +53,7 @@ export function pointerSpec3Step(name: string): FixStep {
     title: `Rewrite the spec-2 pointer in secret ${MAPI_NAMESPACE}/${name} as spec ${POINTER_SPEC3_VERSION} (same URL and CAs)`,
     kind: 'change',
     touches: [`secret ${MAPI_NAMESPACE}/${name}`],
-    manual: [
-      `oc -n ${MAPI_NAMESPACE} edit secret ${name}   # userData: ignition.version 3.2.0, config.append -> config.merge`,
-    ],
+    manual: pointerSpec3ByHand(name),
     access: [
       { verb: 'get', ref: RESOURCES.secrets, namespace: MAPI_NAMESPACE },
       { verb: 'update', ref: RESOURCES.secrets, namespace: MAPI_NAMESPACE },

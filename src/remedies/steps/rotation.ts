@@ -4,7 +4,7 @@
  * certificate (for a CA mismatch, where nothing needs regenerating).
  */
 import type { Facts } from '../../checks/facts/index.js';
-import { MCO_NAMESPACE, MCS_CA_NAME, MCS_TLS_SECRET } from '../../openshift/mco-names.js';
+import { MCO_NAMESPACE, MCS_CA_NAME, MCS_TLS_SECRET } from '../../core/names.js';
 import { verifyChain } from '../../pki/verify.js';
 import { RESOURCES } from '../../sources/resources.js';
 import { StepFailed, type FixStep, type StepContext } from '../types.js';

@@ -6,9 +6,10 @@
  * root-ca before 4.19, from the machine-config-server-ca bundle from 4.19).
  */
 import { parseDataUrl } from '../../ignition/dataurl.js';
-import { MAPI_NAMESPACE } from '../../openshift/mco-names.js';
+import { MAPI_NAMESPACE } from '../../core/names.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { KubeObject } from '../../sources/types.js';
+import { managedUserDataByHand, rootCaByHand, userDataByHand } from '../by-hand.js';
 import { StepFailed, type FixStep, type StepContext } from '../types.js';
 import { b64, certsIn, configMapKey, configMapText, secretKey, secretText, waitFor } from '../util.js';
 
@@ -94,7 +95,8 @@ async function caFingerprint(
   return { pem, fingerprint };
 }
 
-export function userDataSecretStep(name: string, supply: CaSupplier): FixStep {
+/** `caEntries`: how many CAs the pointer trusts now (oc replaces only a lone one). */
+export function userDataSecretStep(name: string, supply: CaSupplier, caEntries = 1): FixStep {
   const key = secretKey(MAPI_NAMESPACE, name);
   const state = async (ctx: StepContext) => {
     const secret = await ctx.api.get(key);
@@ -106,7 +108,7 @@ export function userDataSecretStep(name: string, supply: CaSupplier): FixStep {
     title: `Trust the MCS CA in secret ${MAPI_NAMESPACE}/${name} (certificateAuthorities[0])`,
     kind: 'change',
     touches: [`secret ${MAPI_NAMESPACE}/${name}`],
-    manual: ['oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server'],
+    manual: userDataByHand(name, caEntries),
     access: [
       { verb: 'get', ref: RESOURCES.secrets, namespace: MAPI_NAMESPACE },
       { verb: 'update', ref: RESOURCES.secrets, namespace: MAPI_NAMESPACE },
@@ -158,7 +160,7 @@ export function rootCaStep(supply: CaSupplier): FixStep {
     title: 'Put the MCS CA in configmap kube-system/root-ca (ca.crt), as oc does on BareMetal',
     kind: 'change',
     touches: ['configmap kube-system/root-ca'],
-    manual: ['oc adm ocp-certificates update-ignition-ca-bundle-for-machine-config-server   # on BareMetal'],
+    manual: rootCaByHand(),
     access: [
       { verb: 'get', ref: RESOURCES.configMaps, namespace: 'kube-system' },
       { verb: 'update', ref: RESOURCES.configMaps, namespace: 'kube-system' },
@@ -198,7 +200,7 @@ export function managedUserDataStep(name: string, supply: CaSupplier, source: st
     title: `Wait for the MCO to render the CA into ${MAPI_NAMESPACE}/${name} (from ${source})`,
     kind: 'check',
     touches: [],
-    manual: [`oc -n ${MAPI_NAMESPACE} get secret ${name} -o jsonpath='{.data.userData}' | base64 -d`],
+    manual: managedUserDataByHand(name),
     access: [{ verb: 'get', ref: RESOURCES.secrets, namespace: MAPI_NAMESPACE }],
     isDone: trusts,
     async apply() {
