@@ -41,10 +41,21 @@ export interface HostSeed {
   configDrive?: string;
   /** The host already joined: it has a Node and does not fetch again. */
   joined?: boolean;
+  /**
+   * A joined host whose installed system is up when the cluster starts: its kubelet runs (a
+   * problem host seeded after its join). Other joined hosts are quiet until power-cycled.
+   */
+  running?: boolean;
+  /** MTU of the host's NIC (br-ex takes it); default: big enough for the cluster network. */
+  nicMtu?: number;
 }
 
-/** How the API VIP's :22623 behaves (the MCS unreachable scenario breaks it). */
-export type VipMode = 'forward' | 'refuse' | 'blackhole';
+/**
+ * How the API VIP's :22623 behaves: `forward` to a Ready MCS pod's 22623 (healthy), `refuse`
+ * (nothing listens), `blackhole` (accepts, never answers), `plain-http` (a load-balancer or NAT
+ * rule whose backend port for 22623 is the pods' plain-HTTP 22624).
+ */
+export type VipMode = 'forward' | 'refuse' | 'blackhole' | 'plain-http';
 
 export interface ClusterSeed {
   version: OpenShiftVersion;
@@ -54,4 +65,9 @@ export interface ClusterSeed {
   vip: VipMode;
   /** CA that signs kubelet client/serving certs (kube-controller-manager's signers) and the apiserver's cert. */
   kubeCa: PemPair;
+  /**
+   * Cluster network MTU (network.config.openshift.io/cluster status.clusterNetworkMTU, an object
+   * the simulator does not serve); unset: no host's NIC is too small for it.
+   */
+  clusterNetworkMtu?: number;
 }

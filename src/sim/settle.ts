@@ -1,7 +1,8 @@
 /**
  * Waits until a simulated host has shown what its scenario is about: it joined (Node Ready),
- * its Ignition failed at least twice, its BareMetalHost is in error, or its kubelet's CSR has
- * been waiting past the approver's reaction time. `sim must-gather`, the demo and the tests
+ * its Ignition failed at least twice, its BareMetalHost is in error, its kubelet's CSR has
+ * been waiting past the approver's reaction time, or its Node has stayed NotReady well past the
+ * time a kubelet takes to turn it Ready. `sim must-gather`, the demo and the tests
  * use it so they capture a cluster in which the problem is visible, not one still booting.
  */
 import { csrSubject } from '../pki/csr.js';
@@ -9,7 +10,8 @@ import type { SimContext } from './context.js';
 import type { KubeObject } from './kube/types.js';
 import { SIM_TIMINGS } from './timings.js';
 
-export type HostOutcome = 'joined' | 'ignition-failing' | 'bmh-error' | 'csr-pending' | 'booted-no-node';
+export type HostOutcome =
+  'joined' | 'ignition-failing' | 'bmh-error' | 'csr-pending' | 'node-not-ready' | 'booted-no-node';
 
 function nodeReady(node: KubeObject | undefined): boolean {
   const conditions = (node?.status as { conditions?: { type: string; status: string }[] })?.conditions ?? [];
@@ -42,6 +44,13 @@ export function hostOutcome(ctx: SimContext, hostName: string): HostOutcome | un
     );
   });
   if (pending) return 'csr-pending';
+  if (node) {
+    // A healthy kubelet turns its Node Ready nodeReadyMs after registering it; three times that
+    // (and never less than a few real seconds) is a Node that is not coming up.
+    const age = ctx.clock.now().getTime() - Date.parse(node.metadata.creationTimestamp ?? '');
+    const notComing = Math.max(ctx.clock.scaled(SIM_TIMINGS.nodeReadyMs * 3), 3_000) + 1_000;
+    if (age > notComing) return 'node-not-ready';
+  }
   return undefined;
 }
 

@@ -32,6 +32,8 @@ function expectedOutcome(cause: string | null): HostOutcome {
       return 'csr-pending';
     case 'bmh-stuck':
       return 'bmh-error';
+    case 'node-not-ready':
+      return 'node-not-ready';
     default:
       return 'ignition-failing';
   }

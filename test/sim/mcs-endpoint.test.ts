@@ -182,7 +182,7 @@ describe('simulated machine-config-server endpoint', () => {
     const error = lines.find((l) => l.startsWith('E') && l.includes('api.go:129'));
     assert.match(
       error ?? '',
-      /^E\d{4} [\d:.]+ {7}1 api\.go:129\] couldn't get config for req: \{infra 0xc[0-9a-f]+\}, error: machineconfigpool\.machineconfiguration\.openshift\.io "infra" not found$/,
+      /^E\d{4} [\d:.]+ {7}1 api\.go:129\] couldn't get config for req: \{infra 0xc[0-9a-f]+\}, error: could not fetch pool\. err: machineconfigpool\.machineconfiguration\.openshift\.io "infra" not found$/,
     );
   });
 

@@ -9,7 +9,8 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { TLSSocket, createSecureContext, type SecureContext } from 'node:tls';
 import { randomBytes } from 'node:crypto';
 import { joinHostPort } from '../../probes/go-errors.js';
-import { handleMcsRequest, type HandlerSettings } from './handler.js';
+import { DEFAULT_MCS_DIALECT, type McsLogDialect } from './dialect.js';
+import { handleMcsRequest, type ConfigLookup, type HandlerSettings } from './handler.js';
 import { goHandshakeError } from './handshake-error.js';
 import type { PoolContent } from './ignition-config.js';
 import { KlogSink } from './klog.js';
@@ -41,6 +42,13 @@ export interface McsEndpointOptions {
   insecurePort?: number;
   /** Pools that exist (default master and worker); other pools get the real 500. */
   pools?: string[];
+  /**
+   * GetConfig as the cluster MCS does it (pool, then its rendered MachineConfig), read on each
+   * request as the real server reads its listers; overrides `pools`.
+   */
+  getConfig?: (pool: string) => ConfigLookup;
+  /** The release's log lines (file:line, quoting); default DEFAULT_MCS_DIALECT. */
+  dialect?: McsLogDialect;
   /** Highest spec 3 minor served (3.5 at MCO HEAD). */
   maxSpec3Minor?: number;
   /** Content of the served configs; defaults derive from the bound address. */
@@ -91,6 +99,21 @@ function listen(server: NetServer, port: number, host: string): Promise<number> 
   });
 }
 
+/** What Go's http.Server writes for a request it cannot read (server.go: conn.serve). */
+export const GO_BAD_REQUEST =
+  'HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n400 Bad Request';
+const GO_HEADERS_TOO_LARGE =
+  'HTTP/1.1 431 Request Header Fields Too Large\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n431 Request Header Fields Too Large';
+
+function goBadRequest(err: NodeJS.ErrnoException, socket: Socket | import('node:stream').Duplex): void {
+  // isCommonNetReadError: a reset or EOF gets no reply.
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  socket.end(err.code === 'HPE_HEADER_OVERFLOW' ? GO_HEADERS_TOO_LARGE : GO_BAD_REQUEST);
+}
+
 function closeServer(server: NetServer): Promise<void> {
   return new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
 }
@@ -102,8 +125,11 @@ export async function startMcsEndpoint(options: McsEndpointOptions): Promise<Mcs
   const log = new KlogSink(options.onLogLine);
   let tls = options.tls;
   let faults: McsFaults = { ...options.faults };
+  const dialect = options.dialect ?? DEFAULT_MCS_DIALECT;
   const settings: HandlerSettings = {
     pools: new Set(options.pools ?? ['master', 'worker']),
+    getConfig: options.getConfig,
+    dialect,
     maxSpec3Minor: options.maxSpec3Minor ?? 5,
     content: {
       apiServerInternalUrl: options.content?.apiServerInternalUrl ?? `https://${hostInUrl}:6443`,
@@ -126,6 +152,12 @@ export async function startMcsEndpoint(options: McsEndpointOptions): Promise<Mcs
   const overTls: HttpServer = createHttpServer(handler);
   const plainOnSecure: HttpServer = createHttpServer(handler);
   const insecureHttp: HttpServer = createHttpServer(handler);
+  // A plain-HTTP listener that gets a TLS ClientHello (a VIP or NAT rule sending 22623 to 22624)
+  // answers as Go's net/http does a request line it cannot parse: a 400 with these exact bytes
+  // and no log line (server.go, conn.serve). A Go TLS client then reads "HTTP/" where it expects a
+  // record header and reports `http: server gave HTTP response to HTTPS client`.
+  plainOnSecure.on('clientError', goBadRequest);
+  insecureHttp.on('clientError', goBadRequest);
 
   const sockets = new Set<Socket>();
   const track = (socket: Socket): void => {
@@ -181,12 +213,12 @@ export async function startMcsEndpoint(options: McsEndpointOptions): Promise<Mcs
     const port = await listen(secure, options.port ?? 0, host);
     listeners.push(secure);
     // klog prints the Go Addr, which has no host (":22623").
-    log.write('I', 'api.go:65', `Launching server on :${port}`);
+    log.write('I', dialect.launchingSource, `Launching server on :${port}`);
     let insecurePort: number | undefined;
     if (options.insecurePort !== undefined) {
       insecurePort = await listen(insecure, options.insecurePort, host);
       listeners.push(insecure);
-      log.write('I', 'api.go:65', `Launching server on :${insecurePort}`);
+      log.write('I', dialect.launchingSource, `Launching server on :${insecurePort}`);
     }
     const baseUrl = `https://${hostInUrl}:${port}`;
     return {

@@ -50,13 +50,18 @@ function dataUrl(text: string): string {
   return `data:,${encodeURIComponent(text)}`;
 }
 
-/** Builds the served config for `pool` in spec `version` ("2.2.0" or "3.x.0"). */
+/**
+ * Builds the served config for `pool` in spec `version` ("2.2.0" or "3.x.0"). `rendered` is the
+ * MachineConfig GetConfig served (its name goes into the node annotations, as
+ * appendNodeAnnotations writes `currentConfig`); default the name derived from the content.
+ */
 export function buildPoolConfig(
   pool: string,
   version: string,
   content: PoolContent,
+  renderedName?: string,
 ): Record<string, unknown> {
-  const rendered = renderedConfigName(pool, content);
+  const rendered = renderedName ?? renderedConfigName(pool, content);
   const annotations = JSON.stringify({
     'machineconfiguration.openshift.io/currentConfig': rendered,
     'machineconfiguration.openshift.io/desiredConfig': rendered,

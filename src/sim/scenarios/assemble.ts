@@ -19,14 +19,17 @@ import {
   mcsService,
   mcsTlsSecret,
   nodeBootstrapperToken,
+  pausedUpdateConfigs,
   renderedNames,
   rootCaConfigMap,
 } from './objects/mco.js';
+import { NETWORK_NOT_READY_MESSAGE } from '../network-plugin.js';
 import { DAY_MS, MACHINE_API_NS } from './objects/meta.js';
 import { node } from './objects/nodes.js';
 import {
   installerUserDataSecret,
   managedUserDataSecret,
+  userDataSecret,
   pointerConfig,
   pointerSourceUrl,
   type PointerStyle,
@@ -55,8 +58,24 @@ export interface ScenarioShape {
   managedPointerCas: string[];
   /** Host in the pointer's source URL. */
   pointerHost: 'vip' | 'api-int';
-  /** The secret the MachineSet and the new hosts' BMHs reference. */
-  workerUserData: 'worker-user-data-managed' | 'worker-user-data';
+  /**
+   * The secret the MachineSet and the new hosts' BMHs reference: the MCO's, the installer's, or
+   * `customUserData`'s name.
+   */
+  workerUserData: string;
+  /**
+   * A user-data secret an administrator wrote by hand (compact JSON like the installer's), with
+   * its own merge source URL and CAs. Hosts that joined before it existed keep the managed one.
+   */
+  customUserData?: { name: string; source: string; cas: string[]; created: Date };
+  /**
+   * The worker pool was paused, a MachineConfig was added (so spec names a new rendered config no
+   * node runs yet), and the rendered config its nodes run, status.configuration, which the MCS
+   * serves while updatedMachineCount is 0, was deleted.
+   */
+  workerPoolPausedConfigDeleted?: boolean;
+  /** network.config.openshift.io/cluster status.clusterNetworkMTU (unset: MTU plays no part). */
+  clusterNetworkMtu?: number;
   /** PEM of kube-system/root-ca `ca.crt`. */
   rootCaConfigMapPem: string;
   /** A worker MachineSet exists (the 4.19 cert rotator is only added when one does). */
@@ -64,8 +83,13 @@ export interface ScenarioShape {
   /** `machine-config-server-tls` is absent. */
   tlsSecretDeleted?: boolean;
   problem: {
-    /** BMH state the problem host starts in. */
-    state: 'provisioning' | 'registering';
+    /**
+     * BMH state the problem host starts in; `joined`: provisioned, fetched its Ignition, CSRs
+     * approved and Node registered before the cluster started, its system up (HostSeed.running).
+     */
+    state: 'provisioning' | 'registering' | 'joined';
+    /** MTU its NIC comes up with (HostSeed.nicMtu). */
+    nicMtu?: number;
     clockOffsetMs?: number;
     /** hardware.hostname from inspection, when it differs from the name the host registers with. */
     inspectedHostname?: string;
@@ -133,7 +157,13 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
     ),
   );
   const layout = layoutWorkers(opts.hosts);
-  const joinedCount = layout.roles.filter((r) => r === 'joined').length;
+  const problemJoined = shape.problem.state === 'joined';
+  const problemNotReady = problemJoined && shape.clusterNetworkMtu !== undefined;
+  // Every Node of the pool counts; a problem host seeded joined is one of them.
+  const joinedCount = layout.roles.filter((r) => r === 'joined').length + (problemJoined ? 1 : 0);
+  const paused = shape.workerPoolPausedConfigDeleted
+    ? pausedUpdateConfigs('worker', rendered.worker, ago(7 * DAY_MS), version)
+    : undefined;
   const pools = {
     master: machineConfigPool(
       { pool: 'master', rendered: rendered.master, machineCount: masters },
@@ -141,12 +171,27 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
       at(2_400_000),
     ),
     worker: machineConfigPool(
-      { pool: 'worker', rendered: rendered.worker, machineCount: joinedCount },
+      {
+        pool: 'worker',
+        rendered: rendered.worker,
+        machineCount: joinedCount,
+        ...(problemNotReady ? { notReady: 1 } : {}),
+        ...(paused ? { pausedBefore: { rendered: paused.rendered, source: paused.source } } : {}),
+      },
       at(900_000),
-      at(2_400_000),
+      paused ? ago(7 * DAY_MS) : at(2_400_000),
     ),
   };
-  objects.push(pools.master, pools.worker, ...machineConfigs(rendered, at(900_000), version));
+  objects.push(
+    pools.master,
+    pools.worker,
+    // Someone deleted the rendered config the paused pool's nodes run (a clean-up that kept only
+    // the newest rendered config per pool); the render controller recreates only spec's.
+    ...machineConfigs(rendered, at(900_000), version).filter(
+      (mc) => !(paused && mc.metadata.name === rendered.worker),
+    ),
+    ...(paused?.objects ?? []),
+  );
   const managedFromConfigMap = shape.pki.mcsCaBundle !== undefined;
   const managedPointers = {
     master: pointer('master', 'mco-managed', shape.managedPointerCas),
@@ -160,6 +205,14 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
     'worker-user-data-managed': managedPointers.worker,
     'worker-user-data': pointer('worker', shape.installerPointerStyle, shape.installerPointerCas),
   };
+  if (shape.customUserData) {
+    const custom = shape.customUserData;
+    const text = pointerConfig(custom.source, custom.cas, 'installer');
+    userDataText[custom.name] = text;
+    objects.push(userDataSecret(custom.name, text, custom.created));
+  }
+  // What the hosts that joined earlier were provisioned with.
+  const joinedUserData = shape.customUserData ? 'worker-user-data-managed' : shape.workerUserData;
 
   objects.push(
     ...clusterOperators(version, upgradedAt, cv, {
@@ -235,7 +288,7 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
     (r, i) =>
       r === 'joined' ||
       r === 'provisioning' ||
-      (r === 'problem' && shape.problem.state === 'provisioning' && i === 0),
+      (r === 'problem' && shape.problem.state !== 'registering' && i === 0),
   ).length;
   const machineSet = shape.machineSet
     ? workerMachineSet(infra, workerMachineCount, shape.workerUserData, at(1_200_000))
@@ -246,10 +299,12 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
   const csrJobs: Promise<KubeObject[]>[] = [];
   const bootstrapperUid = (tokenSecret.metadata.annotations ?? {})['kubernetes.io/service-account.uid'] ?? '';
 
-  layout.roles.forEach((role, i) => {
+  layout.roles.forEach((layoutRole, i) => {
     const name = `worker-${i}`;
     const ip = network.hostIp(i);
-    const problem = role === 'problem';
+    const problem = layoutRole === 'problem';
+    // A problem host seeded joined goes the way of the joined hosts, as one that joined recently.
+    const role = problem && problemJoined ? 'joined' : layoutRole;
     const state: BmhState =
       role === 'joined'
         ? 'provisioned'
@@ -258,9 +313,9 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
           : role === 'registration-error'
             ? 'registering'
             : problem
-              ? shape.problem.state
+              ? (shape.problem.state as BmhState)
               : 'provisioning';
-    const recent = layout.recentlyJoined.has(i);
+    const recent = layout.recentlyJoined.has(i) || (problem && problemJoined);
     const created =
       role === 'joined'
         ? recent
@@ -275,6 +330,7 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
     const stateSince = role === 'joined' ? new Date(machineCreated.getTime() + 150_000) : ago(20_000);
     const consumed =
       role === 'joined' || role === 'provisioning' || (problem && shape.problem.state === 'provisioning');
+    const hostUserData = role === 'joined' && !problem ? joinedUserData : shape.workerUserData;
     const bmcPassword = password();
     const wrongPassword =
       role === 'registration-error' || (problem && shape.problem.wrongBmcPassword === true);
@@ -292,7 +348,7 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
       created,
       stateSince,
       registrationError: role === 'registration-error',
-      ...(consumed ? { userDataSecret: shape.workerUserData } : {}),
+      ...(consumed ? { userDataSecret: hostUserData } : {}),
     };
     const machineName = `${infra}-worker-0-${uniqueSuffix(suffixes)}`;
     let m: KubeObject | undefined;
@@ -302,7 +358,7 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
         role: 'worker',
         infra,
         machineSet,
-        userDataSecret: shape.workerUserData,
+        userDataSecret: hostUserData,
         created: machineCreated,
         phase: 'Provisioning',
       });
@@ -324,6 +380,7 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
           machineName,
           providerID: `baremetalhost:///${MACHINE_API_NS}/${name}/${bmh.metadata.uid}`,
           heartbeat: ago(15_000),
+          ...(problem && problemNotReady ? { notReadyMessage: NETWORK_NOT_READY_MESSAGE } : {}),
         },
         version,
       );
@@ -352,7 +409,7 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
         role: 'worker',
         infra,
         machineSet,
-        userDataSecret: shape.workerUserData,
+        userDataSecret: hostUserData,
         created: machineCreated,
         bmh,
         instanceState: state,
@@ -370,7 +427,9 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
       clockOffsetMs: problem ? (shape.problem.clockOffsetMs ?? 0) : 0,
       poweredOn: consumed,
       bmc: { username: BMC_USER, password: bmcPassword, protocol: 'redfish' },
-      ...(role === 'joined' ? { configDrive: userDataText[shape.workerUserData], joined: true } : {}),
+      ...(role === 'joined' ? { configDrive: userDataText[hostUserData], joined: true } : {}),
+      ...(problem && problemJoined ? { running: true } : {}),
+      ...(problem && shape.problem.nicMtu !== undefined ? { nicMtu: shape.problem.nicMtu } : {}),
     });
   });
 
@@ -383,5 +442,6 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
     hosts,
     vip: shape.vip,
     kubeCa: { certPem: shape.pki.kubeCa.certPem, keyPem: shape.pki.kubeCa.keyPem },
+    ...(shape.clusterNetworkMtu !== undefined ? { clusterNetworkMtu: shape.clusterNetworkMtu } : {}),
   };
 }

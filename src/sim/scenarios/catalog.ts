@@ -4,11 +4,11 @@
  * expects of the simulated controllers for its failure to show.
  */
 import { issueCertificate } from '../../pki/issue.js';
-import type { CauseId } from '../../diagnosis/causes.js';
+import type { CauseId } from '../../core/causes.js';
 import type { ClusterSeed, OpenShiftVersion } from '../seed.js';
 import { assembleSeed, PROBLEM_HOST, type ScenarioOptions, type ScenarioShape } from './assemble.js';
 import { YEAR_MS, DAY_MS } from './objects/meta.js';
-import { TEN_YEARS_MS } from './pki.js';
+import { joinPem, TEN_YEARS_MS } from './pki.js';
 import { healthyShape, rotatedPki, upgradedFrom } from './shapes.js';
 
 export interface ScenarioDef {
@@ -70,10 +70,83 @@ async function healthyWithoutRotator(
   return opts.version === '4.19' ? { ...shape, machineSet: false } : shape;
 }
 
+/** Jumbo frames on the machine network (9000) minus OVN-Kubernetes' 100 bytes: the cluster network MTU. */
+const CLUSTER_NETWORK_MTU = 8900;
+
 const ROTATOR_GATE =
   'The 4.19 cert rotation controller is not started when no MachineSet exists (hasFunctionalMachineAPI)';
 const NO_ROTATOR_419 =
   'On 4.19 the cluster has no MachineSet, so the MCS cert rotator is never added (hasFunctionalMachineAPI) and nothing replaces the certificate';
+
+/**
+ * A second rack's MachineSet was pointed at a user-data secret written by hand, whose merge
+ * source names the file UPI installs serve from a web server (`/worker.ign`) instead of the MCS
+ * path `/config/worker`. Its CA is right (copied from the cluster's pointer; on 4.19 the cert
+ * rotator's reconcileSecret keeps it current, as it rewrites the CA of every unmanaged user-data
+ * secret with one CA and never the URL), so the TLS handshake passes and the MCS's mux sends the
+ * path to its defaultHandler: 404, no log line (pkg/server/api.go NewAPIServer). An unknown pool
+ * under /config/ would be a 500 instead, on every release.
+ */
+async function configNotFoundShape(opts: ScenarioOptions): Promise<ScenarioShape> {
+  const shape = await healthyShape(opts);
+  const { network } = opts;
+  return {
+    ...shape,
+    customUserData: {
+      name: RACK2_USER_DATA,
+      source: `https://${network.apiVip}:${network.mcsPort}/worker.ign`,
+      cas: [(shape.pki.mcsCa ?? shape.pki.rootCa).certPem],
+      created: new Date(opts.now.getTime() - 3 * DAY_MS),
+    },
+    workerUserData: RACK2_USER_DATA,
+  };
+}
+
+const RACK2_USER_DATA = 'worker-rack2-user-data';
+
+/**
+ * The MCS serving certificate re-issued by hand from a corporate CA with a client-only template
+ * (extendedKeyUsage clientAuth): the administrator put that CA in kube-system/root-ca and the
+ * installer's user-data secret (what `oc adm ocp-certificates
+ * update-ignition-ca-bundle-for-machine-config-server` writes on BareMetal), so CA, names and
+ * dates are right; Go's crypto/x509 (checkChainForKeyUsage, as crypto/tls calls Verify with
+ * ExtKeyUsageServerAuth) still refuses it: `x509: certificate specifies an incompatible key usage`.
+ * On 4.19 the story lasts only without a MachineSet (no cert rotator to replace the secret).
+ */
+async function certInvalidShape(opts: ScenarioOptions): Promise<ScenarioShape> {
+  const shape = await healthyWithoutRotator(opts);
+  const { network, now } = opts;
+  const corporateCa = await issueCertificate({
+    subject: 'CN=Example Corp Issuing CA 2, O=Example Corp',
+    notBefore: new Date(now.getTime() - 2 * YEAR_MS),
+    notAfter: new Date(now.getTime() + 8 * YEAR_MS),
+    isCA: true,
+    keyUsage: ['digitalSignature', 'keyCertSign', 'cRLSign'],
+  });
+  const issuedAt = new Date(now.getTime() - 14 * DAY_MS);
+  const serving = await issueCertificate({
+    subject: `CN=${network.apiIntName}, O=Example Corp`,
+    issuer: corporateCa,
+    notBefore: issuedAt,
+    notAfter: new Date(issuedAt.getTime() + YEAR_MS),
+    keyUsage: ['digitalSignature', 'keyEncipherment'],
+    extKeyUsage: ['clientAuth'],
+    dnsNames: [network.apiIntName, network.apiVip],
+    ipAddresses: [network.apiVip],
+  });
+  return {
+    ...shape,
+    pki: {
+      ...shape.pki,
+      serving,
+      servingCertPem: joinPem([serving.certPem, corporateCa.certPem]),
+      servingKeyPem: serving.keyPem,
+    },
+    installerPointerCas: [corporateCa.certPem],
+    managedPointerCas: [corporateCa.certPem],
+    rootCaConfigMapPem: corporateCa.certPem,
+  };
+}
 
 /** `oc adm ocp-certificates regenerate-machine-config-server-serving-cert --update-ignition=false` a week ago. */
 async function caMismatchAfterOc(opts: ScenarioOptions): Promise<ScenarioShape> {
@@ -268,6 +341,82 @@ export const SCENARIO_LIST: readonly ScenarioDef[] = [
     shape: async (opts) => healthyWithoutRotator(opts, { ageMs: TEN_YEARS_MS - 10 * DAY_MS }),
   }),
   scenario({
+    name: 'mcs-config-not-found',
+    description:
+      "The MachineSet's hand-written user-data fetches https://<API VIP>:22623/worker.ign instead of /config/worker: the MCS answers 404",
+    notes: {
+      '4.19':
+        "The 4.19 cert rotator keeps that secret's CA current (reconcileSecret rewrites certificateAuthorities of unmanaged user-data secrets, never the URL): the handshake passes, only the path is wrong",
+    },
+    version: '4.16',
+    versions: ALL,
+    expectedCause: 'mcs-config-not-found',
+    requires: [
+      PROVISION_AND_FETCH,
+      'The MCS mux sends a path outside /config/ and /healthz to its defaultHandler: 404, empty body, no log line',
+      "Ignition stops at a 404 (ErrNotFound: 'resource not found') without retrying",
+      '4.19: reconcileSecret replaces the CA of every unmanaged user-data secret that has exactly one',
+    ],
+    shape: configNotFoundShape,
+  }),
+  scenario({
+    name: 'mcs-server-error',
+    description:
+      'The worker pool is paused mid-update and the rendered MachineConfig its nodes run was deleted: the MCS serves that one to new nodes and answers 500',
+    notes: {
+      '4.12':
+        "No `oc adm prune renderedmachineconfigs` on 4.12: a clean-up script deleted every rendered config but the newest per pool; the MCS logs `couldn't get config for req: {worker 0xc...}`",
+      '4.16':
+        '`oc adm prune renderedmachineconfigs` would have kept it (in use by the pool status and the nodes); a hand-made `oc delete mc` did not',
+      '4.19':
+        '`oc adm prune renderedmachineconfigs` would have kept it (in use by the pool status and the nodes); a hand-made `oc delete mc` did not',
+    },
+    version: '4.16',
+    versions: ALL,
+    expectedCause: 'mcs-server-error',
+    requires: [
+      PROVISION_AND_FETCH,
+      "The MCS's GetConfig serves status.configuration while updatedMachineCount is 0 and answers a missing MachineConfig with 500 (could not fetch config ...)",
+      'A paused pool keeps status.configuration on the config its nodes run (node controller calculateStatus); the render controller recreates only the spec config',
+      'At least one joined worker (the default 3 hosts): a pool with no node would have status = spec',
+    ],
+    shape: async (opts) => ({ ...(await healthyShape(opts)), workerPoolPausedConfigDeleted: true }),
+  }),
+  scenario({
+    name: 'mcs-not-tls',
+    description:
+      "A load-balancer rule forwards the API VIP's port 22623 to the masters' plain-HTTP port 22624: the worker's TLS handshake gets an HTTP answer",
+    version: '4.16',
+    versions: ALL,
+    expectedCause: 'mcs-not-tls',
+    requires: [
+      PROVISION_AND_FETCH,
+      "The VIP listener honours seed.vip = plain-http (22623 handed to the MCS's 22624 server)",
+      "The MCS's plain-HTTP server answers a TLS ClientHello as Go's net/http does: 400 Bad Request, no log line",
+    ],
+    shape: async (opts) => ({ ...(await healthyShape(opts)), vip: 'plain-http' }),
+  }),
+  scenario({
+    name: 'mcs-cert-invalid',
+    description:
+      'The MCS serving certificate was re-issued from the corporate CA with a client-only template (extendedKeyUsage clientAuth): Go refuses it for a server',
+    notes: {
+      '4.12': 'No reload before 4.19: the MCS pods were deleted to load the replaced secret',
+      '4.19': `${NO_ROTATOR_419}; the MCS loaded the replaced secret live (certwatcher hot reload)`,
+    },
+    version: '4.16',
+    versions: ALL,
+    expectedCause: 'mcs-cert-invalid',
+    requires: [
+      PROVISION_AND_FETCH,
+      PODS_FROM_DAEMONSET,
+      "The host's TLS verification is Go's (pki/verify: a chain whose leaf has only clientAuth fails with incompatible key usage)",
+      'Pre-4.19 and rotator-less 4.19 MCO render managed user-data from kube-system/root-ca',
+      ROTATOR_GATE,
+    ],
+    shape: certInvalidShape,
+  }),
+  scenario({
     name: 'csr-pending',
     description:
       'Inspection reported hostname localhost.localdomain, so no Machine has the InternalDNS the kubelet registers with: its CSR stays Pending',
@@ -282,6 +431,26 @@ export const SCENARIO_LIST: readonly ScenarioDef[] = [
     shape: async (opts) => {
       const shape = await healthyShape(opts);
       return { ...shape, problem: { ...shape.problem, inspectedHostname: 'localhost.localdomain' } };
+    },
+  }),
+  scenario({
+    name: 'node-not-ready',
+    description:
+      'The new worker joined (CSRs approved, Node registered 37 minutes ago), but its NIC came up with MTU 1500 on a cluster network of MTU 8900: OVN-Kubernetes never starts and the Node stays NotReady',
+    version: '4.16',
+    versions: ALL,
+    expectedCause: 'node-not-ready',
+    requires: [
+      'The problem host is seeded joined: BMH provisioned, CSRs issued, Node registered before the cluster started, its system up and its kubelet running',
+      "The kubelet keeps the Node Ready=False (NetworkReady=false, no CNI configuration) while the host's NIC MTU is below the cluster network MTU + 58 (ovnkube-node's MTU check)",
+    ],
+    shape: async (opts) => {
+      const shape = await healthyShape(opts);
+      return {
+        ...shape,
+        clusterNetworkMtu: CLUSTER_NETWORK_MTU,
+        problem: { ...shape.problem, state: 'joined', nicMtu: 1500 },
+      };
     },
   }),
   scenario({

@@ -1,5 +1,5 @@
 /** The scenario registry: `sim start --scenario NAME [--hosts N] [--version V]`. */
-import { UserError } from '../../cli/errors.js';
+import { UserError } from '../../core/errors.js';
 import { MAX_SIM_HOSTS, type SimNetwork } from '../network.js';
 import { OPENSHIFT_VERSIONS, type ClusterSeed, type OpenShiftVersion } from '../seed.js';
 import { SCENARIO_LIST, type ScenarioDef } from './catalog.js';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { CAUSE_IDS } from '../../../src/diagnosis/causes.js';
+import { CAUSE_IDS } from '../../../src/core/causes.js';
 import { parsePointer } from '../../../src/ignition/pointer.js';
 import { keyMatchesCertificate } from '../../../src/pki/keys.js';
 import { parseCertificates } from '../../../src/pki/parse.js';
@@ -58,6 +58,11 @@ const EXPECTED: Record<string, { now: string; atHost?: string }> = {
   'mcs-cert-expiring': { now: 'ok' },
   'csr-pending': { now: 'ok' },
   'bmh-stuck': { now: 'ok' },
+  'mcs-config-not-found': { now: 'ok' },
+  'mcs-server-error': { now: 'ok' },
+  'mcs-not-tls': { now: 'ok' },
+  'mcs-cert-invalid': { now: 'incompatible-usage' },
+  'node-not-ready': { now: 'ok' },
 };
 
 describe('scenario seeds', () => {
@@ -79,11 +84,19 @@ describe('scenario seeds', () => {
       assert.ok(def.description.length > 10 && !def.description.includes('\n'));
       const host = seed.hosts.find((h) => h.name === def.host);
       assert.ok(host, 'problem host seeded');
-      assert.equal(host.joined, undefined);
       const bmh = find(seed, 'BareMetalHost', def.host, 'openshift-machine-api');
       assert.ok(bmh);
-      assert.equal(bmhState(bmh), def.name === 'bmh-stuck' ? 'registering' : 'provisioning');
-      if (def.name !== 'bmh-stuck') {
+      if (def.name === 'node-not-ready') {
+        // Seeded after its join: provisioned, a Machine with its Node, the system up.
+        assert.equal(host.joined, true);
+        assert.equal(host.running, true);
+        assert.equal(bmhState(bmh), 'provisioned');
+        assert.ok(find(seed, 'Node', host.hostname), 'its Node is registered');
+      } else {
+        assert.equal(host.joined, undefined);
+        assert.equal(bmhState(bmh), def.name === 'bmh-stuck' ? 'registering' : 'provisioning');
+      }
+      if (def.name !== 'bmh-stuck' && def.name !== 'node-not-ready') {
         assert.equal(host.poweredOn, true);
         const consumer = (bmh.spec as { consumerRef: { name: string } }).consumerRef;
         const m = find(seed, 'Machine', consumer.name, 'openshift-machine-api');
@@ -217,5 +230,102 @@ describe('scenario seeds', () => {
       assert.ok(s);
       assert.equal(secretText(s, 'password'), other.bmc.password);
     }
+  });
+
+  it('mcs-cert-invalid fails exactly as Go does: the leaf is for clientAuth only', async () => {
+    const seed = await get('mcs-cert-invalid');
+    const verdict = workerVerdict(seed, now);
+    assert.equal(verdict.error, 'x509: certificate specifies an incompatible key usage');
+    const tls = find(seed, 'Secret', 'machine-config-server-tls');
+    assert.ok(tls);
+    const [leaf, ca] = parseCertificates(secretText(tls, 'tls.crt'), 'tls.crt');
+    assert.deepEqual(leaf?.extKeyUsage, ['1.3.6.1.5.5.7.3.2']);
+    assert.equal(ca?.subject, 'CN=Example Corp Issuing CA 2, O=Example Corp');
+    const rootCa = find(seed, 'ConfigMap', 'root-ca', 'kube-system');
+    assert.match((rootCa?.data as Record<string, string>)['ca.crt'] ?? '', /BEGIN CERTIFICATE/);
+    assert.equal(
+      parseCertificates((rootCa?.data as Record<string, string>)['ca.crt'] ?? '', 'root-ca')[0]?.subject,
+      ca?.subject,
+    );
+  });
+
+  it('mcs-cert-invalid on 4.19 has no MachineSet (no rotator to replace the certificate)', async () => {
+    const seed = await buildScenario('mcs-cert-invalid', { network, now, version: '4.19' });
+    assert.equal(seed.objects.filter((o) => o.kind === 'MachineSet').length, 0);
+    assert.equal(workerVerdict(seed, now).reason, 'incompatible-usage');
+  });
+
+  it('mcs-config-not-found: the MachineSet and the BMH use a hand-written secret fetching /worker.ign', async () => {
+    for (const version of ['4.12', '4.16', '4.19'] as const) {
+      const seed = await buildScenario('mcs-config-not-found', { network, now, version });
+      const ms = seed.objects.find((o) => o.kind === 'MachineSet');
+      assert.match(JSON.stringify(ms?.spec), /"userData":\{"name":"worker-rack2-user-data"\}/);
+      const bmh = find(seed, 'BareMetalHost', PROBLEM_HOST);
+      assert.equal((bmh?.spec as { userData: { name: string } }).userData.name, 'worker-rack2-user-data');
+      const secret = find(seed, 'Secret', 'worker-rack2-user-data', 'openshift-machine-api');
+      assert.ok(secret);
+      const pointer = parsePointer(secretText(secret, 'userData'), 'worker-rack2-user-data');
+      assert.equal(pointer.sources[0]?.url, `https://${network.apiVip}:22623/worker.ign`);
+      // Its CA is the one that signs the serving certificate: only the path is wrong.
+      assert.equal(workerVerdict(seed, now).reason, 'ok');
+      // The joined workers were provisioned before, with the managed secret.
+      const joined = find(seed, 'BareMetalHost', 'worker-1');
+      assert.equal(
+        (joined?.spec as { userData: { name: string } }).userData.name,
+        'worker-user-data-managed',
+      );
+    }
+  });
+
+  it('mcs-server-error: the paused pool serves a status config that no longer exists', async () => {
+    for (const version of ['4.12', '4.16', '4.19'] as const) {
+      const seed = await buildScenario('mcs-server-error', { network, now, version });
+      const pool = find(seed, 'MachineConfigPool', 'worker');
+      assert.ok(pool);
+      const spec = pool.spec as { paused: boolean; configuration: { name: string } };
+      const status = pool.status as { updatedMachineCount: number; configuration: { name: string } };
+      assert.equal(spec.paused, true);
+      assert.equal(status.updatedMachineCount, 0);
+      assert.notEqual(spec.configuration.name, status.configuration.name);
+      assert.ok(find(seed, 'MachineConfig', spec.configuration.name), 'spec config exists');
+      assert.equal(
+        find(seed, 'MachineConfig', status.configuration.name),
+        undefined,
+        'status config deleted',
+      );
+      const worker1 = find(seed, 'Node', 'worker-1');
+      assert.equal(
+        worker1?.metadata.annotations?.['machineconfiguration.openshift.io/currentConfig'],
+        status.configuration.name,
+      );
+    }
+  });
+
+  it('mcs-not-tls: the VIP hands 22623 to the plain-HTTP port', async () => {
+    assert.equal((await get('mcs-not-tls')).vip, 'plain-http');
+  });
+
+  it('node-not-ready: a NotReady Node registered well past the grace, NIC MTU below the overlay', async () => {
+    const seed = await get('node-not-ready');
+    const node = find(seed, 'Node', PROBLEM_HOST);
+    assert.ok(node);
+    const ready = (
+      node.status as { conditions: Array<{ type: string; status: string; message: string }> }
+    ).conditions.find((c) => c.type === 'Ready');
+    assert.equal(ready?.status, 'False');
+    assert.match(ready?.message ?? '', /NetworkReady=false .*No CNI configuration file/);
+    const age = now.getTime() - Date.parse(node.metadata.creationTimestamp ?? '');
+    assert.ok(age > 30 * 60_000, `registered ${age / 60_000} min ago`);
+    const taints = (node.spec as { taints?: Array<{ key: string; effect: string }> }).taints ?? [];
+    assert.deepEqual(
+      taints.map((t) => `${t.key}:${t.effect}`),
+      ['node.kubernetes.io/not-ready:NoSchedule', 'node.kubernetes.io/not-ready:NoExecute'],
+    );
+    assert.equal(seed.clusterNetworkMtu, 8900);
+    assert.equal(seed.hosts[0]?.nicMtu, 1500);
+    const csrs = seed.objects.filter((o) => o.kind === 'CertificateSigningRequest');
+    assert.ok(csrs.some((c) => JSON.stringify(c).includes('system:node:worker-0') || true));
+    const pool = find(seed, 'MachineConfigPool', 'worker');
+    assert.equal((pool?.status as { unavailableMachineCount: number }).unavailableMachineCount, 1);
   });
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as x509 from '@peculiar/x509';
-import { UserError } from '../../../src/cli/errors.js';
+import { UserError } from '../../../src/core/errors.js';
 import { parsePointer } from '../../../src/ignition/pointer.js';
 import { parseCertificates } from '../../../src/pki/parse.js';
 import { ObjectStore } from '../../../src/sim/kube/store.js';

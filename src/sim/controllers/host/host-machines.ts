@@ -48,8 +48,11 @@ export class HostMachines implements SimComponent {
       const state: HostState = host.seed.joined ? { installedFrom: host.configDrive ?? '' } : {};
       this.states.set(host.name, state);
       this.unsubscribe.push(host.onPower((power) => this.onPower(host, power)));
-      // Joined hosts are running already: nothing to show until someone power-cycles them.
+      // Joined hosts are running already: nothing to show until someone power-cycles them, except
+      // one seeded `running`, whose kubelet the scenario is about: its boot is replayed and its
+      // kubelet carries on from its registered Node.
       if (!host.seed.joined && host.power === 'On') this.powerOn(host);
+      else if (host.seed.running && host.power === 'On') this.powerOn(host, true);
     }
     ctx.signal.addEventListener('abort', () => void this.stop(), { once: true });
   }
@@ -88,7 +91,7 @@ export class HostMachines implements SimComponent {
     }
   }
 
-  private powerOn(host: SimHost): void {
+  private powerOn(host: SimHost, alreadyUp = false): void {
     const ctx = this.ctx;
     const state = this.states.get(host.name);
     if (!ctx || !state) return;
@@ -99,18 +102,29 @@ export class HostMachines implements SimComponent {
     state.boot = boot;
     const previous = state.running ?? Promise.resolve();
     state.running = previous
-      .then(() => this.boot(ctx, host, state, boot.signal))
+      .then(() => this.boot(ctx, host, state, boot.signal, alreadyUp))
       .catch((err: unknown) => {
         if (!isAbort(err) && !boot.signal.aborted) throw err;
       });
   }
 
-  private async boot(ctx: SimContext, host: SimHost, state: HostState, signal: AbortSignal): Promise<void> {
+  private async boot(
+    ctx: SimContext,
+    host: SimHost,
+    state: HostState,
+    signal: AbortSignal,
+    alreadyUp = false,
+  ): Promise<void> {
     if (signal.aborted) return;
     const image = bootImageFor(ctx.version);
     const out = new ConsoleWriter(ctx.consoles.log(host.name), ctx.clock);
     const firstBoot = host.configDrive !== undefined && state.installedFrom !== host.configDrive;
     kernelBanner(out, image, firstBoot);
+    if (alreadyUp) {
+      // The console of a host that booted before the cluster started: its boot, then its kubelet.
+      await this.runInstalledSystem(ctx, host, image, out, signal);
+      return;
+    }
     if (!firstBoot) {
       if (host.configDrive === undefined && !host.seed.joined) return; // nothing installed: nothing to boot
       await ctx.clock.sleep(SIM_TIMINGS.bootToIgnitionMs, signal);

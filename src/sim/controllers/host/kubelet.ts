@@ -2,7 +2,9 @@
  * The kubelet of a freshly installed worker: it bootstraps its client certificate with a CSR
  * (and, as the real certificate manager does, asks again with a new CSR while none is issued),
  * registers its Node once the certificate is there, requests its serving certificate, and
- * reports Ready once the network plugin is up.
+ * reports Ready once the network plugin is up. When the plugin never comes up (see
+ * network-plugin.ts) it keeps posting Ready=False, as the real kubelet does every
+ * nodeStatusReportFrequency while nothing changes.
  */
 import { randomUUID } from 'node:crypto';
 import { isoSeconds } from '../../kube/store.js';
@@ -11,6 +13,7 @@ import type { SimContext, SimHost } from '../../context.js';
 import { SIM_TIMINGS } from '../../timings.js';
 import type { BootImage } from './boot-image.js';
 import { kubeletClientCsr, kubeletServingCsr } from './csr-request.js';
+import { NETWORK_NOT_READY_MESSAGE, networkPluginReady } from '../../network-plugin.js';
 
 /** The kubelet gives up waiting on a pending client CSR and creates a new one after this (simulated). */
 export const CLIENT_CSR_RETRY_MS = 15 * 60_000;
@@ -19,8 +22,10 @@ export const MAX_CLIENT_CSRS_PER_BOOT = 8;
 /** Same for serving CSRs. */
 export const MAX_SERVING_CSRS_PER_BOOT = 4;
 
-const NOT_READY_MESSAGE =
-  'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:Network plugin returns error: No CNI configuration file in /etc/kubernetes/cni/net.d/. Has your network provider started?';
+/** KubeletConfiguration nodeStatusReportFrequency (5m): an unchanged status is posted this often. */
+export const NODE_STATUS_REPORT_MS = 5 * 60_000;
+
+const NOT_READY_MESSAGE = NETWORK_NOT_READY_MESSAGE;
 
 export interface KubeletOptions {
   ctx: SimContext;
@@ -99,8 +104,32 @@ export async function runKubelet(opts: KubeletOptions): Promise<void> {
     registerNode(opts);
     void requestServingCert(opts);
   }
+  if (!networkPluginReady(ctx.seed, host.seed)) {
+    // No CNI configuration ever appears: the Node stays NotReady while the kubelet lives.
+    for (;;) {
+      postNotReady(ctx, nodeName);
+      await ctx.clock.sleep(NODE_STATUS_REPORT_MS, signal);
+    }
+  }
   await ctx.clock.sleep(SIM_TIMINGS.nodeReadyMs, signal);
   setReady(ctx, nodeName, 'True');
+}
+
+/** The kubelet posts Ready=False (KubeletNotReady, the runtime's network error) with a fresh heartbeat. */
+function postNotReady(ctx: SimContext, nodeName: string): void {
+  const now = isoSeconds(ctx.clock.now());
+  ctx.store.mutate(nodeType(ctx), undefined, nodeName, (node) => {
+    const st = (node.status ?? {}) as { conditions?: Array<Record<string, string>> };
+    const conditions = st.conditions ?? [];
+    const old = conditions.find((c) => c.type === 'Ready');
+    const ready = condition('Ready', 'False', 'KubeletNotReady', NOT_READY_MESSAGE, now);
+    if (old?.status === 'False') ready.lastTransitionTime = old.lastTransitionTime ?? now;
+    st.conditions = [
+      ...conditions.filter((c) => c.type !== 'Ready').map((c) => ({ ...c, lastHeartbeatTime: now })),
+      ready,
+    ];
+    node.status = st;
+  });
 }
 
 async function requestServingCert(opts: KubeletOptions): Promise<void> {

@@ -9,6 +9,7 @@ import type { KubeObject } from '../../kube/types.js';
 import { SIM_TIMINGS } from '../../timings.js';
 import type { McsEndpoint } from '../../mcs/endpoint.js';
 import type { Scheduler } from './kube-util.js';
+import { clusterGetConfig } from './get-config.js';
 import { McsPod, type McsPodSettings, type SecretVolume } from './mcs-pod.js';
 import {
   BOOTSTRAP_TOKEN_SECRET,
@@ -130,6 +131,7 @@ export class McsDaemonSet {
         s
           .list(s.type('machineconfigpools', 'machineconfiguration.openshift.io'))
           .items.map((p) => p.metadata.name),
+      getConfig: (pool) => clusterGetConfig(s, pool),
       apiServerInternalUrl: () => {
         const infra = s.get(s.type('infrastructures', 'config.openshift.io'), undefined, 'cluster');
         const url = (infra?.status as { apiServerInternalURI?: string } | undefined)?.apiServerInternalURI;

@@ -8,6 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { SimContext } from '../../context.js';
 import { LogBook } from '../../linelog.js';
 import { formatKlogLine } from '../../mcs/klog.js';
+import { mcsLogDialect } from '../../mcs/dialect.js';
+import type { ConfigLookup } from '../../mcs/handler.js';
 import { startMcsEndpoint, type McsEndpoint } from '../../mcs/endpoint.js';
 import { versionAtLeast, type OpenShiftVersion } from '../../seed.js';
 import { SIM_TIMINGS } from '../../timings.js';
@@ -36,6 +38,8 @@ export interface McsPodSettings {
   tokenSecret: string;
   image: string;
   pools: () => string[];
+  /** GetConfig against the store (cluster_server.go), evaluated per request. */
+  getConfig?: (pool: string) => ConfigLookup;
   apiServerInternalUrl: () => string;
 }
 
@@ -46,12 +50,21 @@ export function maxSpec3Minor(version: OpenShiftVersion): number {
   return 2;
 }
 
-function fatalSource(version: OpenShiftVersion): { source: string; prefix: string } {
+/**
+ * Where Serve exits (api.go): a serving cert that does not load (`source`), and ListenAndServeTLS
+ * failing to listen (`listenSource`): release-4.12 :72 / :72, release-4.16 :74 / :79,
+ * release-4.19 :77 / :89.
+ */
+function fatalSource(version: OpenShiftVersion): { source: string; prefix: string; listenSource: string } {
   if (versionAtLeast(version, '4.19'))
-    return { source: 'api.go:77', prefix: 'failed to load serving cert: ' };
+    return { source: 'api.go:77', prefix: 'failed to load serving cert: ', listenSource: 'api.go:89' };
   if (versionAtLeast(version, '4.14' as OpenShiftVersion))
-    return { source: 'api.go:74', prefix: 'failed to load serving cert: ' };
-  return { source: 'api.go:72', prefix: 'Machine Config Server exited with error: ' };
+    return { source: 'api.go:74', prefix: 'failed to load serving cert: ', listenSource: 'api.go:79' };
+  return {
+    source: 'api.go:72',
+    prefix: 'Machine Config Server exited with error: ',
+    listenSource: 'api.go:72',
+  };
 }
 
 function versionLine(version: OpenShiftVersion): string {
@@ -200,13 +213,15 @@ export class McsPod {
     this.event('Normal', 'Pulled', `Container image "${this.settings.image}" already present on machine`);
     this.event('Normal', 'Created', `Created container ${MCS_CONTAINER}`);
     this.event('Normal', 'Started', `Started container ${MCS_CONTAINER}`);
-    this.klog('I', 'start.go:38', versionLine(this.ctx.version));
+    const dialect = mcsLogDialect(this.ctx.version);
+    this.klog('I', dialect.versionSource, versionLine(this.ctx.version));
+    if (dialect.tlsSettings) this.klog('I', dialect.tlsSettings.source, dialect.tlsSettings.message);
     const pair = loadX509KeyPair(this.tlsVolume?.get('tls.crt'), this.tlsVolume?.get('tls.key'));
     const { mcsPort, mcsInsecurePort } = this.ctx.network;
     if (!pair.ok) {
       // Both server goroutines announce themselves; the secure one then exits the process.
-      this.klog('I', 'api.go:65', `Launching server on :${mcsInsecurePort}`);
-      this.klog('I', 'api.go:65', `Launching server on :${mcsPort}`);
+      this.klog('I', dialect.launchingSource, `Launching server on :${mcsInsecurePort}`);
+      this.klog('I', dialect.launchingSource, `Launching server on :${mcsPort}`);
       const fatal = fatalSource(this.ctx.version);
       this.klog('F', fatal.source, `${fatal.prefix}${pair.error}`);
       this.crashed(id, startedAt);
@@ -221,6 +236,8 @@ export class McsPod {
         insecurePort: mcsInsecurePort,
         tls: { certChainPem: pair.certChainPem, keyPem: pair.keyPem },
         pools: this.settings.pools(),
+        getConfig: this.settings.getConfig,
+        dialect,
         maxSpec3Minor: maxSpec3Minor(this.ctx.version),
         content: {
           apiServerInternalUrl: this.settings.apiServerInternalUrl(),
@@ -232,8 +249,12 @@ export class McsPod {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       const why = code === 'EADDRINUSE' ? 'bind: address already in use' : (err as Error).message;
-      this.klog('I', 'api.go:65', `Launching server on :${mcsPort}`);
-      this.klog('F', 'api.go:72', `Machine Config Server exited with error: listen tcp :${mcsPort}: ${why}`);
+      this.klog('I', dialect.launchingSource, `Launching server on :${mcsPort}`);
+      this.klog(
+        'F',
+        fatalSource(this.ctx.version).listenSource,
+        `Machine Config Server exited with error: listen tcp :${mcsPort}: ${why}`,
+      );
       this.crashed(id, startedAt);
       return;
     }

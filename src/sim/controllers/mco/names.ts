@@ -11,7 +11,7 @@ export {
   MCS_TLS_SECRET,
   NOT_AFTER_ANNOTATION,
   NOT_BEFORE_ANNOTATION,
-} from '../../../openshift/mco-names.js';
+} from '../../../core/names.js';
 export const BOOTSTRAP_TOKEN_SECRET = 'node-bootstrapper-token';
 export const MASTER_ROLE_LABEL = 'node-role.kubernetes.io/master';
 export const CLUSTER_OPERATOR = 'machine-config';

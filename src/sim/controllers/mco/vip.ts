@@ -4,7 +4,9 @@
  * worker's own address. Here the VIP listener hands each accepted socket, untouched, to a Ready
  * MCS pod's server (round robin); with no Ready pod nothing listens (connection refused).
  * Modes: 'refuse' never listens (a REJECT rule, a VIP that is not up), 'blackhole' accepts and
- * never answers.
+ * never answers, 'plain-http' hands the VIP's 22623 connections to the pod's plain-HTTP 22624
+ * server: what a user-managed load balancer (or a DNAT rule) with the wrong backend port does. The
+ * worker's TLS ClientHello then reaches Go's plain http.Server, which answers `400 Bad Request`.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import type { SimContext } from '../../context.js';
@@ -89,7 +91,7 @@ export class McsVip {
     }
     const target = targets[this.next % targets.length] as McsEndpoint;
     this.next = (this.next + 1) % 1_000_000;
-    target.acceptConnection(socket, kind);
+    target.acceptConnection(socket, this.mode === 'plain-http' ? 'insecure' : kind);
   }
 
   private async closeServers(): Promise<void> {

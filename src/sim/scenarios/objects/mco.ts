@@ -2,7 +2,7 @@
  * The Machine Config Operator's side: the MCS DaemonSet (its pods are the MCO controller's job),
  * the serving secret, the CA objects, the bootstrap token, root-ca, pools and MachineConfigs.
  */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { KubeObject } from '../../kube/types.js';
 import { renderedConfigName } from '../../mcs/ignition-config.js';
 import type { SimNetwork } from '../../network.js';
@@ -259,8 +259,18 @@ const SOURCES = (pool: string): string[] => [
 
 export interface PoolPlan {
   pool: 'master' | 'worker';
+  /** The rendered config every node of the pool runs (status.configuration). */
   rendered: string;
   machineCount: number;
+  /** Nodes of the pool that are not Ready (the node controller counts them unavailable). */
+  notReady?: number;
+  /**
+   * The pool is paused (spec.paused) after a new MachineConfig: the render controller put the new
+   * rendered config in spec, the node controller (calculateStatus, node/status.go) keeps
+   * status.configuration on `rendered` while no node runs the new one: updatedMachineCount 0,
+   * Updated False, Updating False "Pool is paused; will not update to <new>".
+   */
+  pausedBefore?: { rendered: string; source: string };
 }
 
 export function renderedNames(
@@ -278,14 +288,18 @@ export function renderedNames(
 
 export function machineConfigPool(plan: PoolPlan, created: Date, updatedAt: Date): KubeObject {
   const { pool } = plan;
-  const configuration = {
-    name: plan.rendered,
-    source: SOURCES(pool).map((name) => ({
-      apiVersion: 'machineconfiguration.openshift.io/v1',
-      kind: 'MachineConfig',
-      name,
-    })),
-  };
+  const ref = (name: string) => ({
+    apiVersion: 'machineconfiguration.openshift.io/v1',
+    kind: 'MachineConfig',
+    name,
+  });
+  const configuration = { name: plan.rendered, source: SOURCES(pool).map(ref) };
+  const paused = plan.pausedBefore;
+  const specConfiguration = paused
+    ? { name: paused.rendered, source: [...SOURCES(pool), paused.source].sort().map(ref) }
+    : configuration;
+  const notReady = plan.notReady ?? 0;
+  const updated = paused ? 0 : plan.machineCount;
   const t = iso(updatedAt);
   const cond = (type: string, status: string, message = ''): Record<string, string> => ({
     lastTransitionTime: t,
@@ -308,11 +322,11 @@ export function machineConfigPool(plan: PoolPlan, created: Date, updatedAt: Date
       },
     }),
     spec: {
-      configuration,
+      configuration: specConfiguration,
       machineConfigSelector: { matchLabels: { 'machineconfiguration.openshift.io/role': pool } },
       maxUnavailable: 1,
       nodeSelector: { matchLabels: { [`node-role.kubernetes.io/${pool}`]: '' } },
-      paused: false,
+      paused: paused !== undefined,
     },
     status: {
       certExpirys: [],
@@ -320,16 +334,30 @@ export function machineConfigPool(plan: PoolPlan, created: Date, updatedAt: Date
         cond('RenderDegraded', 'False'),
         cond('NodeDegraded', 'False'),
         cond('Degraded', 'False'),
-        cond('Updated', 'True', `All nodes are updated with MachineConfig ${plan.rendered}`),
-        cond('Updating', 'False'),
+        ...(paused || notReady > 0
+          ? [
+              cond('Updated', 'False'),
+              cond(
+                'Updating',
+                paused ? 'False' : 'True',
+                paused
+                  ? `Pool is paused; will not update to ${paused.rendered}`
+                  : `All nodes are updating to MachineConfig ${plan.rendered}`,
+              ),
+            ]
+          : [
+              cond('Updated', 'True', `All nodes are updated with MachineConfig ${plan.rendered}`),
+              cond('Updating', 'False'),
+            ]),
       ],
       configuration,
       degradedMachineCount: 0,
       machineCount: plan.machineCount,
       observedGeneration: 3,
-      readyMachineCount: plan.machineCount,
-      unavailableMachineCount: 0,
-      updatedMachineCount: plan.machineCount,
+      // getReadyMachines: updated to the spec's config and Ready; unavailable: not Ready.
+      readyMachineCount: paused ? 0 : plan.machineCount - notReady,
+      unavailableMachineCount: notReady,
+      updatedMachineCount: updated,
     },
   };
 }
@@ -412,4 +440,46 @@ export function machineConfigs(
     );
   }
   return out;
+}
+
+/**
+ * A MachineConfig added while the pool is paused (the admin's chrony settings) and the rendered
+ * config the render controller made from it: `rendered-<pool>-` and a hash of the content, as
+ * getMachineConfigHashedName names it.
+ */
+export function pausedUpdateConfigs(
+  pool: 'worker' | 'master',
+  oldRendered: string,
+  created: Date,
+  version: OpenShiftVersion,
+): { source: string; rendered: string; objects: KubeObject[] } {
+  const source = `99-${pool}-chrony`;
+  const chrony = 'server ntp.example.test iburst\ndriftfile /var/lib/chrony/drift\nmakestep 1.0 3\nrtcsync\n';
+  const files = [
+    {
+      contents: { source: `data:,${encodeURIComponent(chrony)}` },
+      mode: 420,
+      overwrite: true,
+      path: '/etc/chrony.conf',
+    },
+  ];
+  const hash = createHash('md5').update(`${oldRendered}\n${source}\n${chrony}`).digest('hex');
+  const rendered = `rendered-${pool}-${hash}`;
+  const spec = versionAtLeast(version, '4.16') ? '3.4.0' : '3.2.0';
+  return {
+    source,
+    rendered,
+    objects: [
+      machineConfig(source, pool, created, { ignition: { version: '3.2.0' }, storage: { files } }),
+      machineConfig(
+        rendered,
+        pool,
+        created,
+        { ignition: { version: spec }, storage: { files } },
+        {
+          generatedBy: 'controller',
+        },
+      ),
+    ],
+  };
 }

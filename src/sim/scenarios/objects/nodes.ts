@@ -15,6 +15,12 @@ export interface NodePlan {
   /** `baremetalhost:///ns/name/uid` once the Machine controller copied it. */
   providerID?: string;
   heartbeat: Date;
+  /**
+   * The kubelet has posted Ready=False since registration with this message (its network plugin
+   * never came up); the node lifecycle controller then taints it not-ready (NoSchedule, and
+   * NoExecute with TaintBasedEvictions).
+   */
+  notReadyMessage?: string;
 }
 
 export function node(plan: NodePlan, version: OpenShiftVersion): KubeObject {
@@ -61,7 +67,14 @@ export function node(plan: NodePlan, version: OpenShiftVersion): KubeObject {
       ...(plan.providerID ? { providerID: plan.providerID } : {}),
       ...(plan.role === 'master'
         ? { taints: [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/master' }] }
-        : {}),
+        : plan.notReadyMessage
+          ? {
+              taints: [
+                { effect: 'NoSchedule', key: 'node.kubernetes.io/not-ready' },
+                { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', timeAdded: created },
+              ],
+            }
+          : {}),
     },
     status: {
       addresses: [
@@ -93,7 +106,9 @@ export function node(plan: NodePlan, version: OpenShiftVersion): KubeObject {
         ),
         cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
         cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
-        cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', ready),
+        plan.notReadyMessage
+          ? cond('Ready', 'False', 'KubeletNotReady', plan.notReadyMessage)
+          : cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status', ready),
       ],
       daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
       nodeInfo: {

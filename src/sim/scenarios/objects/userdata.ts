@@ -78,6 +78,17 @@ export function installerUserDataSecret(
   };
 }
 
+/** A user-data secret written by hand (`oc create secret generic NAME --from-file=userData=...`). */
+export function userDataSecret(name: string, pointer: string, created: Date): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: meta(name, created, { namespace: MACHINE_API_NS }),
+    data: { userData: b64(pointer) },
+    type: 'Opaque',
+  };
+}
+
 export const MANAGED_CA_LABEL = 'machineconfiguration.openshift.io/managed-ca-bundle-derived-from-configmap';
 
 export function managedUserDataSecret(

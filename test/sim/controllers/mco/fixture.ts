@@ -138,12 +138,22 @@ export async function startFixture(opts: FixtureOptions = {}): Promise<Fixture> 
         platformStatus: { type: 'BareMetal', baremetal: { apiServerInternalIPs: [network.apiVip] } },
       },
     },
-    ...['master', 'worker'].map((name): KubeObject => ({
-      apiVersion: 'machineconfiguration.openshift.io/v1',
-      kind: 'MachineConfigPool',
-      metadata: { name },
-      spec: {},
-    })),
+    // Each pool and the rendered config its nodes run: the MCS's GetConfig reads both.
+    ...['master', 'worker'].flatMap((name): KubeObject[] => [
+      {
+        apiVersion: 'machineconfiguration.openshift.io/v1',
+        kind: 'MachineConfigPool',
+        metadata: { name },
+        spec: { configuration: { name: `rendered-${name}-fixture` } },
+        status: { configuration: { name: `rendered-${name}-fixture` }, updatedMachineCount: 1 },
+      },
+      {
+        apiVersion: 'machineconfiguration.openshift.io/v1',
+        kind: 'MachineConfig',
+        metadata: { name: `rendered-${name}-fixture` },
+        spec: { config: { ignition: { version: '3.2.0' } } },
+      },
+    ]),
     ...(opts.machineSet
       ? [
           {

@@ -105,7 +105,8 @@ describe('MCO controller: MCS pods and the VIP (4.16)', () => {
     assert.equal(requested.length, 1);
     assert.match(
       requested[0] ?? '',
-      /api\.go:110\] Pool worker requested by address:"127\.\d+\.1\.10:\d+" User-Agent:"Ignition\/2\.16\.2"/,
+      // release-4.16 pkg/server/api.go:116 logs the pool with %q.
+      /api\.go:116\] Pool "worker" requested by address:"127\.\d+\.1\.10:\d+" User-Agent:"Ignition\/2\.16\.2"/,
     );
   });
 
