@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { parseDataUrl } from '../../src/ignition/dataurl.js';
 import { parsePointer } from '../../src/ignition/pointer.js';
 import { readCertificateBundle, readPointer } from '../../src/ignition/input.js';

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { parseCertificate, parseCertificates } from '../../src/pki/parse.js';
 import { keyMatchesCertificate, parsePrivateKey } from '../../src/pki/keys.js';
 import { HOST, intermediate, leaf, root } from './fixtures.js';

@@ -9,7 +9,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { InputError } from '../../src/cli/errors.js';
+import { InputError } from '../../src/core/errors.js';
 import { writeMustGather } from '../../src/sim/must-gather/write.js';
 import { openMustGather } from '../../src/sources/must-gather/index.js';
 import { RESOURCES } from '../../src/sources/resources.js';
