@@ -1,6 +1,20 @@
 import { CAUSES } from '../core/causes.js';
 import type { CauseModule, FixContext } from './types.js';
 
+/** In one sentence: what makes the machine-approver approve by itself, for the reason it gives. */
+export function approverAdvice(reason: string): string {
+  if (/InternalDNS/.test(reason)) {
+    return "The Machine's addresses come from the host's inspected hostname: make inspection report the name the kubelet registers with (DHCP or DNS for the provisioning NIC), and the approver approves the next hosts itself.";
+  }
+  if (/over its limit/.test(reason))
+    return 'Deny or delete the stale pending CSRs; the approver then resumes.';
+  if (/2 h after Machine/.test(reason))
+    return 'The approver trusts CSRs only within 2 h of the Machine: provision hosts sooner after their Machine.';
+  if (/already has its Node|already exists/.test(reason))
+    return 'A Node of that name is already there: check that the host is not a duplicate.';
+  return 'Check that the machine-approver runs (oc -n openshift-cluster-machine-approver get pods).';
+}
+
 /** What makes the machine-approver approve by itself, for the reason it refuses. */
 function addressReason(ctx: FixContext): string[] {
   const reason = ctx.approverRefusal;

@@ -114,25 +114,8 @@ export function outputOption(formats: readonly OutputFormat[] = ['text', 'json',
   return new Option('-o, --output <format>', 'output format').choices([...formats]).default('text');
 }
 
-/** The flags kubectl takes to pick and override the cluster, and what they are parsed into. */
-export interface ClusterFlags {
-  kubeconfig?: string;
-  context?: string;
-  cluster?: string;
-  user?: string;
-  server?: string;
-  token?: string;
-  namespace?: string;
-  insecureSkipTlsVerify?: boolean;
-  certificateAuthority?: string;
-  tlsServerName?: string;
-  clientCertificate?: string;
-  clientKey?: string;
-  username?: string;
-  password?: string;
-  as?: string;
-  asGroup?: string[];
-  asUid?: string;
+/** The flags kubectl takes to pick and override the cluster, and the per-request limit. */
+export interface ClusterFlags extends KubeconfigFlags {
   requestTimeout: string;
 }
 

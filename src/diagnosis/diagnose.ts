@@ -106,6 +106,14 @@ export async function analyse(
   return { report, facts };
 }
 
+const ROUTE_REASONS = new Set([
+  'dns-error',
+  'timeout',
+  'connection-refused',
+  'network-unreachable',
+  'tls-handshake-failed',
+]);
+
 /** Host causes first (confirmed before likely before possible), then cluster-wide warnings. */
 function rankCauses(facts: Facts, hostCauses: RankedCause[]): RankedCause[] {
   const order = { confirmed: 0, likely: 1, possible: 2 } as const;
@@ -181,6 +189,9 @@ function rankCauses(facts: Facts, hostCauses: RankedCause[]): RankedCause[] {
     const secret = ref ? facts.userData.get(`${ref.namespace}/${ref.name}`) : undefined;
     const probe = secret?.pointer ? facts.probeFor(secret.pointer) : undefined;
     if (!secret || !probe?.ok || probe.result.verdict === 'ok') continue;
+    // Only what the endpoint answers counts: a name this machine cannot resolve or reach says
+    // nothing about the workers' network (the route stage of a host decides that).
+    if (ROUTE_REASONS.has(probe.result.reason)) continue;
     const id = causeOfFetch(probe.result, null);
     if (!id || [...sorted, ...clusterWide].some((c) => c.id === id)) continue;
     add(

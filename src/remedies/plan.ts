@@ -23,6 +23,33 @@ import { deleteTlsSecretStep, verifyingCaPem } from './steps/rotation.js';
 import { pointerSpec3Step } from './steps/pointer.js';
 import { managedUserDataStep, rootCaStep, userDataSecretStep, type CaSupplier } from './steps/user-data.js';
 import { FixRefused, type FixPlan, type FixStep } from './types.js';
+import { approverAdvice } from '../causes/csr-pending.js';
+import { approverRefusal } from '../openshift/machine-approver.js';
+import { countRecentPendingNodeCsrs, maxPendingCsrs } from '../openshift/node-csrs.js';
+import { itemsOf } from '../checks/snapshot.js';
+
+/**
+ * Why the machine-approver leaves each host's CSRs pending, and what makes it approve the next
+ * hosts by itself: approving here (after the identity checks) is the last resort for this host.
+ */
+function approverReasons(facts: Facts, hosts: HostFacts[]): string[] {
+  const machines = itemsOf(facts.snapshot.machines);
+  const nodes = itemsOf(facts.snapshot.nodes);
+  const backlog = {
+    pending: countRecentPendingNodeCsrs(itemsOf(facts.snapshot.csrs), facts.now),
+    limit: maxPendingCsrs(machines.length, nodes.length),
+  };
+  const out: string[] = [];
+  for (const h of hosts) {
+    for (const csr of h.csrs.filter((c) => c.state === 'pending')) {
+      const reason = approverRefusal(csr, machines, nodes, backlog);
+      if (!reason) continue;
+      out.push(`${h.name}: the machine-approver refuses ${csr.name}: ${reason}. ${approverAdvice(reason)}`);
+      break;
+    }
+  }
+  return out;
+}
 
 export const FIXABLE: readonly CauseId[] = [
   'mcs-cert-expired',
@@ -278,6 +305,7 @@ export function planFix(facts: Facts, opts: PlanOptions): FixPlan {
         ...base,
         strategy: 'approve-csrs',
         notes: [
+          ...approverReasons(facts, hosts),
           'Only CSRs whose requester, CN, usages and SANs match the host are approved; the others are listed with the reason.',
         ],
         summary: 'Approve the kubelet CSRs that belong to the host',

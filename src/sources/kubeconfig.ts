@@ -140,18 +140,8 @@ export interface KubeTarget {
     serverName?: string;
     proxyUrl?: string;
   };
-  auth: {
-    token?: string;
-    tokenFile?: string;
-    clientCertificate?: string;
-    clientCertificateData?: string;
-    clientKey?: string;
-    clientKeyData?: string;
-    username?: string;
-    password?: string;
-    exec?: ExecConfig;
-    authProvider?: { name: string; config?: Record<string, string> };
-  };
+  /** The user's credentials, impersonation aside (that is `impersonate`). */
+  auth: Omit<UserEntry, 'as' | 'asGroups' | 'asUid' | 'asUserExtra'>;
   impersonate?: { user: string; groups: string[]; uid?: string; extra: Record<string, string[]> };
   origin: { files: string[]; missing: string[]; explicit: boolean; inCluster: boolean };
 }

@@ -100,3 +100,46 @@ describe('a cluster whose MCS certificate expired, diagnosed with --all', () => 
     }
   });
 });
+
+describe('a host whose CSR the machine-approver refuses', () => {
+  let cluster: SimCluster;
+  before(async () => {
+    cluster = await startSimCluster({ scenario: 'csr-pending', speed: SPEED });
+    await waitForHostOutcome(cluster.ctx, HOST, 90_000);
+  });
+  after(async () => {
+    await cluster?.close();
+  });
+
+  test('diagnose says why the approver refuses; the fix plan says how the approver will approve the next hosts', async () => {
+    const d = await runCli([
+      'diagnose',
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--host',
+      HOST,
+      '-o',
+      'json',
+    ]);
+    const j = JSON.parse(d.stdout) as DiagnoseReport;
+    assert.equal(j.causes[0]?.id, 'csr-pending');
+    assert.match(
+      j.causes[0]!.evidence[0]!.text,
+      /the machine-approver refuses it: no Machine has the InternalDNS address worker-0/,
+    );
+    assert.match(j.causes[0]!.fix.manual[0]!, /^# the machine-approver refuses it: /);
+    assert.ok(
+      j.causes[0]!.fix.manual.some((m) =>
+        /make inspection report the name the kubelet registers with/.test(m),
+      ),
+    );
+    const plan = await runCli(['fix', '--kubeconfig', cluster.kubeconfigPath, '--host', HOST, '-o', 'json']);
+    const p = JSON.parse(plan.stdout) as { cause: string; notes: string[] };
+    assert.equal(p.cause, 'csr-pending');
+    assert.match(
+      p.notes[0]!,
+      /^worker-0: the machine-approver refuses csr-\w+: no Machine has the InternalDNS address worker-0/,
+    );
+    assert.match(p.notes[0]!, /the approver approves the next hosts itself/);
+  });
+});

@@ -13,6 +13,7 @@ import { bounded, itemsOf, type Snapshot } from '../snapshot.js';
 import { caSourceFacts, type CaSource } from './ca-sources.js';
 import { clusterFacts, type ClusterFacts } from './cluster.js';
 import { hostFacts, type HostFacts } from './hosts.js';
+import { isIP } from 'node:net';
 import { selectHosts } from './select.js';
 import { machineUserDataRef } from './machine-user-data.js';
 import { mcsFacts, setAsideOwnTraffic, type McsFacts } from './mcs.js';
@@ -202,11 +203,20 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
       const p = pointerFor(h).pointer;
       if (p && pointerUrl(p)) pointers.set(probeKey(p), p);
     }
-    // The pointers new hosts will get: those the MachineSets name, whatever platform shape.
+    // The pointers new hosts will get: those the MachineSets name, whatever platform shape. A
+    // name is probed only where --resolve places it: this machine's DNS is not the workers'.
     for (const ms of itemsOf(snapshot.machineSets)) {
       const ref = machineUserDataRef(ms);
       const p = ref ? userData.get(`${ref.namespace}/${ref.name}`)?.pointer : undefined;
-      if (p && pointerUrl(p)) pointers.set(probeKey(p), p);
+      const url = p ? pointerUrl(p) : undefined;
+      if (!p || !url || pointers.has(probeKey(p))) continue;
+      let host: string;
+      try {
+        host = new URL(url).hostname.replace(/^\[|\]$/g, '');
+      } catch {
+        continue;
+      }
+      if (isIP(host) || options.resolve?.has(host.toLowerCase())) pointers.set(probeKey(p), p);
     }
     options.onProgress?.(
       `probing the Machine Config Server (${pointers.size} pointer${pointers.size === 1 ? '' : 's'})`,
