@@ -5,14 +5,14 @@
  * is one timestamped line. On timeout it says where the host stopped and diagnoses it.
  */
 import { ExitCode, InputError } from '../core/errors.js';
-import { parseMcsLog, type McsFacts } from '../checks/facts/mcs.js';
+import { emptyMcsFacts, parseMcsLog } from '../checks/facts/mcs.js';
 import { MCO_NAMESPACE, MCS_APP_LABEL, MCS_NAME } from '../core/names.js';
 import { approvalRound, describeRefusal } from '../remedies/csr-approval.js';
 import { KubeApi } from '../remedies/kube-api.js';
 import { RESOURCES } from '../sources/resources.js';
 import { openLiveSource, type LiveSource } from '../sources/live.js';
 import type { KubeObject } from '../sources/types.js';
-import { closestNames } from '../checks/facts/select.js';
+import { findHost } from '../checks/facts/select.js';
 import { renderData } from '../report/data.js';
 import { targetOf } from './fix-run.js';
 import { kubeconfigFlagsOf, parsePositiveDuration, parseRequestTimeout, probeTimeoutOf } from './flags.js';
@@ -56,7 +56,7 @@ async function fetchedFrom(
 ): Promise<string | undefined> {
   if (ips.length === 0) return undefined;
   const pods = await api.list(RESOURCES.pods, MCO_NAMESPACE, `${MCS_APP_LABEL}=${MCS_NAME}`);
-  const facts = { fetches: [], handshakeErrors: [], fatal: [] } as unknown as McsFacts;
+  const facts = emptyMcsFacts();
   for (const pod of pods) {
     const log = await source.podLog(MCO_NAMESPACE, pod.metadata.name, MCS_NAME, { timestamps: true });
     if (log.ok) parseMcsLog(pod.metadata.name, log.value, facts);
@@ -71,28 +71,12 @@ async function fetchedFrom(
 
 /** The host's namespace: `-n`, else found by name among every BareMetalHost. */
 async function hostNamespace(api: KubeApi, host: string, namespace: string | undefined): Promise<string> {
-  const all = await api.list(RESOURCES.bareMetalHosts, namespace);
-  const matches = all.filter((b) => b.metadata.name === host);
-  if (matches.length === 1) return matches[0]!.metadata.namespace ?? namespace ?? '';
-  if (matches.length > 1) {
-    throw new InputError(
-      `there are BareMetalHosts named ${host} in ${matches.length} namespaces: ${matches.map((b) => b.metadata.namespace).join(', ')}`,
-      { where: '--host', hint: `say which with -n, e.g. -n ${matches[0]!.metadata.namespace}` },
-    );
-  }
-  const close = closestNames(
-    host,
-    all.map((b) => b.metadata.name),
-  );
-  throw new InputError(
-    `there is no BareMetalHost named ${host}${namespace ? ` in namespace ${namespace}` : ''}`,
-    {
-      where: '--host',
-      hint: close.length
-        ? `did you mean ${close.join(', ')}? (oc get bmh -A lists them)`
-        : 'oc get bmh -A lists them',
-    },
-  );
+  const listed = await api.list(RESOURCES.bareMetalHosts, namespace);
+  const hosts = listed.map((b) => ({
+    name: b.metadata.name,
+    namespace: b.metadata.namespace ?? namespace ?? '',
+  }));
+  return findHost(hosts, host, namespace, namespace).namespace;
 }
 
 async function look(

@@ -675,17 +675,18 @@ export function secretFingerprint(value: string): string {
   return `sha256:${createHash('sha256').update(value).digest('hex').slice(0, 16)}`;
 }
 
-/** The bearer token this target sends, when it is known without running a plugin. */
+/** The bearer token this target sends, when it is known without running a plugin; an unreadable token file is an input error. */
 export function staticToken(target: KubeTarget): string | undefined {
   if (target.auth.token) return target.auth.token;
-  if (target.auth.tokenFile) {
-    try {
-      return readFileSync(target.auth.tokenFile, 'utf8').trim();
-    } catch {
-      return undefined;
-    }
+  if (!target.auth.tokenFile) return undefined;
+  try {
+    return readFileSync(target.auth.tokenFile, 'utf8').trim();
+  } catch (err) {
+    throw new InputError(`cannot read the token file ${target.auth.tokenFile}: ${(err as Error).message}`, {
+      where: 'tokenFile in the kubeconfig user',
+      hint: 'check the path, or log in again with `oc login`',
+    });
   }
-  return undefined;
 }
 
 /** How the user is identified, for a person: never the secret itself. */

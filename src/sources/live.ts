@@ -4,13 +4,13 @@
  * CA, client certificates and tokens. Requests go out on node:https with a timeout each, so a
  * slow API server gives an `error` read, not a hang, and every list is exactly one request.
  */
-import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError, UnreachableError } from '../core/errors.js';
 import {
   processKubeconfigEnvironment,
   resolveKubeTarget,
+  staticToken,
   type KubeconfigEnvironment,
   type KubeconfigFlags,
   type KubeTarget,
@@ -44,17 +44,6 @@ async function kubeConfigClass(): Promise<KubeConfigClass> {
     return ((await import(vendored)) as { KubeConfig: KubeConfigClass }).KubeConfig;
   } catch {
     return (await import('@kubernetes/client-node')).KubeConfig;
-  }
-}
-
-function readTokenFile(file: string): string {
-  try {
-    return readFileSync(file, 'utf8').trim();
-  } catch (err) {
-    throw new InputError(`cannot read the token file ${file}: ${(err as Error).message}`, {
-      where: 'tokenFile in the kubeconfig user',
-      hint: 'check the path, or log in again with `oc login`',
-    });
   }
 }
 
@@ -109,7 +98,7 @@ async function clientNodeConfig(target: KubeTarget): Promise<KubeConfig> {
     users: [
       {
         name: target.user || 'user',
-        token: a.token ?? (a.tokenFile ? readTokenFile(a.tokenFile) : undefined),
+        token: staticToken(target),
         certFile: a.clientCertificate,
         certData: a.clientCertificateData,
         keyFile: a.clientKey,

@@ -142,18 +142,11 @@ export function setAsideOwnTraffic(facts: McsFacts, hostIps: ReadonlySet<string>
   facts.handshakeErrors = keep;
 }
 
-export function mcsFacts(
-  daemonSets: Read<KubeObject[]>,
-  pods: Read<KubeObject[]>,
-  logs: PodLogs[],
-): McsFacts {
-  const daemonSet = daemonSets.ok
-    ? daemonSets.value.find((d) => d.metadata.name === 'machine-config-server')
-    : undefined;
-  const facts: McsFacts = {
-    daemonSet,
+/** Facts before any pod or log is read: what parseMcsLog fills. */
+export function emptyMcsFacts(podsRead: Read<KubeObject[]> = { ok: true, value: [] }): McsFacts {
+  return {
     pods: [],
-    podsRead: pods,
+    podsRead,
     fetches: [],
     handshakeErrors: [],
     ownFetches: [],
@@ -162,6 +155,17 @@ export function mcsFacts(
     logsUnread: [],
     logsRead: 0,
   };
+}
+
+export function mcsFacts(
+  daemonSets: Read<KubeObject[]>,
+  pods: Read<KubeObject[]>,
+  logs: PodLogs[],
+): McsFacts {
+  const daemonSet = daemonSets.ok
+    ? daemonSets.value.find((d) => d.metadata.name === 'machine-config-server')
+    : undefined;
+  const facts: McsFacts = { ...emptyMcsFacts(pods), daemonSet };
   if (pods.ok) {
     for (const pod of pods.value.filter(isMcsPod)) {
       const status = (pod as { status?: { phase?: string; podIP?: string; hostIP?: string } }).status ?? {};

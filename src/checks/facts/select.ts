@@ -42,6 +42,44 @@ export function closestNames(name: string, candidates: string[]): string[] {
 }
 
 /**
+ * The one host named `name` (in `namespace` when given) among `hosts`; otherwise an input error
+ * that says where it is, which names are close, or that there are two. `listedIn`: the list
+ * holds only that namespace's hosts (a namespaced read), so nothing can be said of the others.
+ */
+export function findHost<H extends { name: string; namespace: string }>(
+  hosts: readonly H[],
+  name: string,
+  namespace?: string,
+  listedIn?: string,
+): H {
+  const inNamespace = (h: H): boolean => !namespace || h.namespace === namespace;
+  const matches = hosts.filter((h) => h.name === name && inNamespace(h));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1) {
+    throw new InputError(
+      `there are BareMetalHosts named ${name} in ${matches.length} namespaces: ${matches.map((h) => h.namespace).join(', ')}`,
+      { where: '--host', hint: `say which with -n, e.g. -n ${matches[0]!.namespace}` },
+    );
+  }
+  const where = namespace ? ` in namespace ${namespace}` : '';
+  const elsewhere = hosts.filter((h) => h.name === name).map((h) => h.namespace);
+  const close = closestNames(
+    name,
+    hosts.filter(inNamespace).map((h) => h.name),
+  );
+  throw new InputError(`there is no BareMetalHost named ${name}${where}`, {
+    where: '--host',
+    hint: elsewhere.length
+      ? `it is in namespace ${elsewhere.join(', ')}: use -n ${elsewhere[0]}`
+      : close.length
+        ? `did you mean ${close.join(', ')}? (oc get bmh -A lists them)`
+        : hosts.length || listedIn
+          ? 'oc get bmh -A lists them'
+          : 'this cluster has no BareMetalHost',
+  });
+}
+
+/**
  * The hosts selected. `listed` is false when the BareMetalHosts could not be read: then no name
  * can be called unknown, and the report says why the host is unknown instead.
  */
@@ -54,34 +92,7 @@ export function selectHosts(
   const inNamespace = (h: HostFacts): boolean => !selection.namespace || h.namespace === selection.namespace;
   const names = selection.names?.filter((n) => n !== '') ?? [];
   if (names.length === 0) return hosts.filter((h) => inNamespace(h) && (selection.all || joining(h)));
-  if (listed) {
-    for (const name of names) {
-      const matches = hosts.filter((h) => h.name === name && inNamespace(h));
-      if (matches.length === 1) continue;
-      if (matches.length > 1) {
-        throw new InputError(
-          `there are BareMetalHosts named ${name} in ${matches.length} namespaces: ${matches.map((h) => h.namespace).join(', ')}`,
-          { where: '--host', hint: `say which with -n, e.g. -n ${matches[0]!.namespace}` },
-        );
-      }
-      const where = selection.namespace ? ` in namespace ${selection.namespace}` : '';
-      const elsewhere = hosts.filter((h) => h.name === name).map((h) => h.namespace);
-      const close = closestNames(
-        name,
-        hosts.filter(inNamespace).map((h) => h.name),
-      );
-      throw new InputError(`there is no BareMetalHost named ${name}${where}`, {
-        where: '--host',
-        hint: elsewhere.length
-          ? `it is in namespace ${elsewhere.join(', ')}: use -n ${elsewhere[0]}`
-          : close.length
-            ? `did you mean ${close.join(', ')}? (oc get bmh -A lists them)`
-            : hosts.length
-              ? 'oc get bmh -A lists them'
-              : 'this cluster has no BareMetalHost',
-      });
-    }
-  }
+  if (listed) for (const name of names) findHost(hosts, name, selection.namespace);
   const wanted = new Set(names);
   return hosts.filter((h) => wanted.has(h.name) && inNamespace(h));
 }
