@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { parseMcsLog, setAsideOwnTraffic, type McsFacts } from '../../src/checks/facts/mcs.js';
+import { emptyMcsFacts, parseMcsLog, setAsideOwnTraffic, type McsFacts } from '../../src/checks/facts/mcs.js';
 import { mcsLogs } from '../../src/checks/rules/mcs-logs.js';
 import { PROBE_USER_AGENT } from '../../src/probes/ignition-client.js';
 import type { KubeObject } from '../../src/sources/types.js';
@@ -33,17 +33,7 @@ const LOG = [
 ].join('\n');
 
 function empty(): McsFacts {
-  return {
-    pods: [],
-    podsRead: { ok: true, value: [] },
-    fetches: [],
-    handshakeErrors: [],
-    ownFetches: [],
-    ownHandshakeErrors: [],
-    fatal: [],
-    logsUnread: [],
-    logsRead: 1,
-  };
+  return { ...emptyMcsFacts(), logsRead: 1 };
 }
 
 test("facts: marked fetches are mcs-doctor's; hang-ups from their address are set aside, rejections and workers kept", () => {

@@ -4,11 +4,10 @@
  * for `oc`. `oc adm ...` lines are what a person with a recent oc runs instead of the commands
  * that follow them, so they are left out.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './cli.js';
+import { runCli, runProcess } from './cli.js';
 import { HOST, KUBECTL } from './fix.js';
 
 export interface PlannedStep {
@@ -63,33 +62,15 @@ export async function runByHand(
   try {
     const file = join(dir, 'by-hand.sh');
     await writeFile(file, script, { mode: 0o600 });
-    return await new Promise<ByHandRun>((resolve, reject) => {
-      const child = spawn('bash', [file], { cwd: dir, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
-      const out: Buffer[] = [];
-      const err: Buffer[] = [];
-      child.stdout.on('data', (b: Buffer) => out.push(b));
-      child.stderr.on('data', (b: Buffer) => err.push(b));
-      // The whole process group: a kubectl wait the script started goes too.
-      const timer = setTimeout(() => {
-        try {
-          process.kill(-child.pid!, 'SIGKILL');
-        } catch {
-          // already gone
-        }
-      }, options.timeoutMs ?? 180_000);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({
-          code,
-          stdout: Buffer.concat(out).toString('utf8'),
-          stderr: Buffer.concat(err).toString('utf8'),
-          script,
-        });
-      });
-      child.stdin.on('error', () => {});
-      child.stdin.end(options.stdin ?? '');
+    // The whole process group goes on timeout: a kubectl wait the script started goes too.
+    const r = await runProcess('bash', [file], {
+      cwd: dir,
+      env: process.env,
+      stdin: options.stdin,
+      killAfterMs: options.timeoutMs ?? 180_000,
+      processGroup: true,
     });
+    return { ...r, script };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -19,19 +19,38 @@ export interface CliOptions {
   killAfterMs?: number;
 }
 
-/** Runs `mcs-doctor ARGS` as a user would and collects its output. */
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+export interface ProcessOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** What is typed on stdin; nothing (EOF) by default, so no prompt waits. */
+  stdin?: string | Buffer;
+  /** Kill after this many ms (a safety net, not an assertion). */
+  killAfterMs: number;
+  /** Kill the whole process group: a script and whatever it started. */
+  processGroup?: boolean;
+}
+
+/** Runs a program and collects its output; killed after `killAfterMs`. */
+export function runProcess(file: string, args: string[], options: ProcessOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    const child = spawn(file, args, {
       cwd: options.cwd,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
+      env: options.env,
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: options.processGroup === true,
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 60_000);
+    const timer = setTimeout(() => {
+      try {
+        if (options.processGroup) process.kill(-child.pid!, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    }, options.killAfterMs);
     child.on('error', reject);
     child.on('close', (code) => {
       clearTimeout(timer);
@@ -43,5 +62,15 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     });
     child.stdin.on('error', () => {});
     child.stdin.end(options.stdin ?? '');
+  });
+}
+
+/** Runs `mcs-doctor ARGS` as a user would and collects its output. */
+export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [CLI_PATH, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    stdin: options.stdin,
+    killAfterMs: options.killAfterMs ?? 60_000,
   });
 }

@@ -6,7 +6,7 @@
  * headers, the client certificate presented, and connections that never got to a request (a
  * client that refused the server's certificate).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
@@ -339,39 +339,7 @@ export async function startRecordingServer(options: {
   return rec;
 }
 
-export interface ProcessResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a program with a clean, explicit environment; killed after `killAfterMs`. */
-export function runProcess(
-  file: string,
-  args: string[],
-  options: { env: NodeJS.ProcessEnv; cwd: string; killAfterMs?: number },
-): Promise<ProcessResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { cwd: options.cwd, env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    child.stdout.on('data', (b: Buffer) => out.push(b));
-    child.stderr.on('data', (b: Buffer) => err.push(b));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({
-        code,
-        stdout: Buffer.concat(out).toString('utf8'),
-        stderr: Buffer.concat(err).toString('utf8'),
-      });
-    });
-    // Nothing on stdin: kubectl's credential prompt reads EOF instead of waiting.
-    child.stdin.on('error', () => {});
-    child.stdin.end();
-  });
-}
+export { runProcess, type CliResult as ProcessResult } from './cli.js';
 
 /** The environment both tools get: only PATH, HOME and what the case sets (no proxies, no pod). */
 export function cleanEnv(home: string, extra: Record<string, string | undefined>): NodeJS.ProcessEnv {
