@@ -54,6 +54,7 @@ export function causeOfFetch(result: FetchResult, reasonNow: ProbeReason | null)
     case 'tls-handshake-failed':
       return 'mcs-unreachable';
     case 'plain-http':
+    case 'not-tls':
       return 'mcs-not-tls';
     case 'not-found':
       return 'mcs-config-not-found';

@@ -61,6 +61,8 @@ export const RESPONSE_HEADER_TIMEOUT = 'net/http: timeout awaiting response head
 export const PLAIN_HTTP_RESPONSE = 'http: server gave HTTP response to HTTPS client';
 /** crypto/tls RecordHeaderError for a first record that is neither a handshake nor an alert. */
 export const NOT_A_TLS_HANDSHAKE = 'tls: first record does not look like a TLS handshake';
+/** crypto/tls readRecordOrCCS: a first byte of 0x80 (an SSLv2 record header) before the handshake. */
+export const SSLV2_HANDSHAKE = 'tls: unsupported SSLv2 handshake received';
 /** The connection ended before a complete response: Go returns io.EOF. */
 export const EOF = 'EOF';
 

@@ -16,6 +16,7 @@ import {
   EOF,
   NOT_A_TLS_HANDSHAKE,
   PLAIN_HTTP_RESPONSE,
+  SSLV2_HANDSHAKE,
   TLS_HANDSHAKE_TIMEOUT,
   joinHostPort,
   readError,
@@ -45,6 +46,40 @@ CgYIKoZIzj0EAwIDSAAwRQIhAKYPbBdOTjvakDWotvCZ3PKPherUmbnBN4aPBe5R
 
 type FirstRecord = 'pending' | 'tls' | 'http' | 'not-tls';
 
+const BANNER_BYTES = 120;
+
+/** Greetings of servers that speak first, so the report can say what answers instead of the MCS. */
+const BANNERS: Array<[RegExp, string]> = [
+  [/^SSH-/, 'an SSH server'],
+  [/^220[ -].*(?:FTP|FileZilla)/i, 'an FTP server'],
+  [/^220[ -]/, 'an SMTP or FTP server'],
+  [/^\+OK/, 'a POP3 server'],
+  [/^\* OK/, 'an IMAP server'],
+  [/^RFB \d/, 'a VNC server'],
+  [/^-ERR|^\+PONG|^-NOAUTH/, 'a Redis server'],
+  [/mysql_native_password|caching_sha2_password/, 'a MySQL server'],
+];
+
+/**
+ * What the server sent instead of TLS, quoted (printable ASCII kept, other bytes as \xNN) and
+ * named when it is a known greeting: a port that answers with a banner is some other service.
+ */
+export function describeBanner(bytes: Buffer): string {
+  const firstLine = bytes.subarray(
+    0,
+    Math.max(1, bytes.indexOf(0x0a) === -1 ? bytes.length : bytes.indexOf(0x0a)),
+  );
+  let shown = '';
+  for (const b of firstLine) {
+    if (b === 0x0d) continue;
+    shown +=
+      b >= 0x20 && b < 0x7f && b !== 0x5c ? String.fromCharCode(b) : `\\x${b.toString(16).padStart(2, '0')}`;
+  }
+  const text = firstLine.toString('latin1');
+  const known = BANNERS.find(([re]) => re.test(text))?.[1];
+  return `"${shown}"${known ? ` (${known})` : ''}`;
+}
+
 /**
  * A Duplex over the TCP socket that holds back the server's first 5 bytes until it knows
  * whether they start a TLS record (crypto/tls readRecordOrCCS: type handshake or alert,
@@ -56,6 +91,8 @@ export class FirstRecordWatcher extends Duplex {
   /** Everything the server sent during the handshake, to read its Certificate message as sent. */
   readonly recorder = new ServerFlightRecorder();
   private held = Buffer.alloc(0);
+  /** The server's first bytes when they were not TLS (at most BANNER_BYTES), to say what answered. */
+  banner = Buffer.alloc(0);
 
   constructor(
     readonly raw: Socket,
@@ -85,6 +122,7 @@ export class FirstRecordWatcher extends Duplex {
         this.firstRecord = 'tls';
       else this.firstRecord = 'not-tls';
       if (this.firstRecord !== 'tls') {
+        this.banner = Buffer.from(h.subarray(0, BANNER_BYTES));
         this.raw.pause();
         this.onRejected();
         return;
@@ -196,9 +234,9 @@ export function tlsHandshake(raw: Socket, opts: HandshakeOptions): Promise<Hands
               'the port answered with plain HTTP, not TLS (22624 is the MCS plain-HTTP port; 22623 must be TLS)',
             )
           : new ProbeFailure(
-              'tls-handshake-failed',
-              NOT_A_TLS_HANDSHAKE,
-              'the server did not answer with TLS',
+              'not-tls',
+              watcher.banner[0] === 0x80 ? SSLV2_HANDSHAKE : NOT_A_TLS_HANDSHAKE,
+              `the port answered with something other than TLS: it sent ${describeBanner(watcher.banner)}`,
             ),
       );
     });

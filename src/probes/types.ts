@@ -14,6 +14,8 @@ export type ProbeReason =
   | 'network-unreachable'
   | 'tls-handshake-failed'
   | 'plain-http'
+  /** Something that is neither TLS nor HTTP answered (an SSH, SMTP or other banner, or random bytes). */
+  | 'not-tls'
   | 'http-error'
   | 'not-found'
   | 'not-ignition'

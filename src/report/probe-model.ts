@@ -6,6 +6,7 @@
 import { causeModule, causeOfFetch } from '../causes/index.js';
 import { CAUSES, type CauseId } from '../core/causes.js';
 import { MAPI_NAMESPACE, MCO_NAMESPACE } from '../core/names.js';
+import { MCS_PORT, apiServerNote } from '../openshift/api-server.js';
 import { verifyChain } from '../pki/verify.js';
 import type { CertInfo } from '../pki/types.js';
 import { probeReasonForVerify } from '../probes/fetch.js';
@@ -225,6 +226,7 @@ export function buildProbeReport(input: ProbeReportInput): ProbeReport {
     reasonNow = probeReasonForVerify(v.reason);
   }
   const cause = causeOfFetch(result, reasonNow);
+  const apiNote = apiServerNote(result.port, result.chain[0]);
   const base: Omit<ProbeReport, 'next'> = {
     schemaVersion: 1,
     verdict: result.verdict,
@@ -273,10 +275,20 @@ export function buildProbeReport(input: ProbeReportInput): ProbeReport {
     pointer: input.pointer ?? null,
     legacyIgnition: input.legacyIgnition,
     workerIgnition: input.workerIgnition,
-    warnings: input.warnings,
+    warnings: apiNote ? [...input.warnings, apiNote] : input.warnings,
     timings: result.timings,
   };
-  return { ...base, next: nextSteps(base) };
+  const next = nextSteps(base);
+  if (apiNote && result.port !== MCS_PORT)
+    next.unshift(`probe the Machine Config Server's port instead: mcs-doctor probe ${mcsUrl(result.url)}`);
+  return { ...base, next };
+}
+
+/** The same URL on the MCS port. */
+function mcsUrl(url: string): string {
+  const u = new URL(url);
+  u.port = String(MCS_PORT);
+  return u.toString();
 }
 
 /** The name x509 checks (Go's ServerName): the host, IPv6 in brackets. */

@@ -10,7 +10,14 @@ import { after, before, describe, test } from 'node:test';
 import { runCli } from '../helpers/cli.js';
 import { pointerConfigJson } from '../helpers/pointer.js';
 import { buildProbePki, DAY, type ProbePki } from '../probes/pki.js';
-import { IGNITION_BODY, closedPort, startTlsServer, type TestServer } from '../probes/servers.js';
+import { issueCertificate } from '../../src/pki/issue.js';
+import {
+  IGNITION_BODY,
+  closedPort,
+  startBannerServer,
+  startTlsServer,
+  type TestServer,
+} from '../probes/servers.js';
 
 let pki: ProbePki;
 let tmp: string;
@@ -236,6 +243,68 @@ describe('mcs-doctor probe', () => {
     assert.equal(
       j.ignitionError,
       `GET error: Get "${url}": dial tcp 127.0.0.1:${port}: connect: connection refused`,
+    );
+  });
+
+  test('an SSH server on the port: not-tls, cause mcs-not-tls, Go text, and the banner named', async () => {
+    const s = await startBannerServer('SSH-2.0-OpenSSH_9.2p1 Debian-2+deb12u3\r\n');
+    servers.push(s);
+    const url = `https://127.0.0.1:${s.port}/config/worker`;
+    const r = await runCli(['probe', url, '--ca', await writeCa(pki.root.certPem), '-o', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const j = parse(r.stdout);
+    assert.equal(j.reason, 'not-tls');
+    assert.equal(j.cause, 'mcs-not-tls');
+    assert.equal(
+      j.ignitionError,
+      `GET error: Get "${url}": tls: first record does not look like a TLS handshake`,
+    );
+    assert.match(j.detail ?? '', /"SSH-2\.0-OpenSSH_9\.2p1 Debian-2\+deb12u3" \(an SSH server\)/);
+    const text = await runCli(['probe', url, '--ca', await writeCa(pki.root.certPem)]);
+    assert.match(text.stdout, /cause: mcs-not-tls/);
+    assert.match(text.stdout, /an SSH server/);
+  });
+
+  test("a first byte of 0x80 (an SSLv2 record): Go's SSLv2 text, still mcs-not-tls", async () => {
+    const s = await startBannerServer(Buffer.from([0x80, 0x2e, 0x01, 0x00, 0x02, 0x00, 0x15]));
+    servers.push(s);
+    const url = `https://127.0.0.1:${s.port}/config/worker`;
+    const r = await runCli(['probe', url, '--ca', await writeCa(pki.root.certPem), '-o', 'json']);
+    const j = parse(r.stdout);
+    assert.equal(j.cause, 'mcs-not-tls');
+    assert.equal(j.ignitionError, `GET error: Get "${url}": tls: unsupported SSLv2 handshake received`);
+    assert.match(j.detail ?? '', /\\x80/);
+  });
+
+  test('the Kubernetes API server answers (its lb-signer chain): the verdict, plus a note naming the API server and the MCS URL', async () => {
+    const signer = await issueCertificate({
+      subject: 'CN=kube-apiserver-lb-signer, OU=openshift',
+      notBefore: new Date(pki.now - 10 * DAY),
+      notAfter: new Date(pki.now + 3000 * DAY),
+      isCA: true,
+      keyAlgorithm: 'ecdsa-p256',
+    });
+    const apiLeaf = await issueCertificate({
+      subject: 'CN=api-int.test.invalid',
+      issuer: signer,
+      dnsNames: ['api-int.test.invalid', 'localhost'],
+      extKeyUsage: ['serverAuth'],
+      notBefore: new Date(pki.now - 10 * DAY),
+      notAfter: new Date(pki.now + 30 * DAY),
+      keyAlgorithm: 'ecdsa-p256',
+    });
+    const s = await serveLeaf(apiLeaf);
+    const url = `https://localhost:${s.port}/config/worker`;
+    const r = await runCli(['probe', url, '--ca', await writeCa(pki.root.certPem), '-o', 'json']);
+    const j = parse(r.stdout) as ProbeJson & { warnings: string[] };
+    assert.equal(j.reason, 'unknown-authority');
+    assert.equal(j.cause, 'mcs-ca-mismatch');
+    const note = j.warnings.find((w) => w.includes('Kubernetes API server'));
+    assert.ok(note, JSON.stringify(j.warnings));
+    assert.match(note, /issued by kube-apiserver-lb-signer/);
+    assert.equal(
+      j.next[0],
+      "probe the Machine Config Server's port instead: mcs-doctor probe https://localhost:22623/config/worker",
     );
   });
 

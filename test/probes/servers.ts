@@ -110,6 +110,17 @@ export async function startSilentServer(): Promise<TestServer> {
   return { port, seen: [], sniSeen: [], connections: 0, close: closer(server, sockets) };
 }
 
+/** A server that speaks first (SSH, SMTP, ...): sends `banner` on connect and keeps the connection open. */
+export async function startBannerServer(banner: string | Buffer): Promise<TestServer> {
+  const sockets = new Set<Socket>();
+  const server = createNetServer((s) => {
+    s.on('error', () => {});
+    s.write(banner);
+  });
+  const port = await listen(server, sockets);
+  return { port, seen: [], sniSeen: [], connections: 0, close: closer(server, sockets) };
+}
+
 /** Answers anything with a plain HTTP/1.1 400, as Go's server does to a TLS ClientHello. */
 export async function startPlainHttpServer(): Promise<TestServer> {
   const sockets = new Set<Socket>();

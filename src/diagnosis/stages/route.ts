@@ -118,9 +118,12 @@ export function judgeRoute(ctx: HostContext): StageOutcome {
       ],
     );
   }
-  if (probeFailed?.reason === 'plain-http') {
+  if (probeFailed?.reason === 'plain-http' || probeFailed?.reason === 'not-tls') {
+    const plain = probeFailed.reason === 'plain-http';
     const decisive: Evidence = {
-      text: probeFailed.ignitionError ?? 'http: server gave HTTP response to HTTPS client',
+      text:
+        (probeFailed.ignitionError ?? (plain ? 'http: server gave HTTP response to HTTPS client' : '')) +
+        (probeFailed.detail && !plain ? ` (${probeFailed.detail})` : ''),
       source: `probe of ${probeFailed.url}`,
     };
     return outcome(
@@ -128,7 +131,9 @@ export function judgeRoute(ctx: HostContext): StageOutcome {
         {
           id: 'mcs-reachable',
           status: 'fail',
-          detail: 'plain HTTP answers on the TLS port',
+          detail: plain
+            ? 'plain HTTP answers on the TLS port'
+            : 'something other than TLS answers on the port',
           evidence: [decisive],
         },
       ],
