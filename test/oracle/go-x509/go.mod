@@ -1,0 +1,3 @@
+module mcsdoctor/oracle/gox509
+
+go 1.19
