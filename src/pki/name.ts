@@ -3,6 +3,7 @@
  * `openssl x509 -nameopt RFC2253` prints, but with ", " between RDNs) and the fields Go's
  * pkix.Name.FillFromRDNSequence fills (CommonName: the last CN; Organization: every O).
  */
+import { GoReader } from './cryptobyte.js';
 import { childrenOf, readTlv, type Tlv } from './der.js';
 import { decodeOid, OID } from './oids.js';
 
@@ -76,6 +77,10 @@ export function parseName(buf: Buffer, nameTlv: Tlv): ParsedName {
     }
     rdns.push(rdn);
   }
+  return fromRdns(rdns);
+}
+
+function fromRdns(rdns: NameAttribute[][]): ParsedName {
   let commonName: string | undefined;
   const organization: string[] = [];
   for (const rdn of rdns) {
@@ -94,4 +99,86 @@ export function parseName(buf: Buffer, nameTlv: Tlv): ParsedName {
 /** Parses a standalone Name DER (used by tests and by issue.ts to check round trips). */
 export function parseNameDer(der: Buffer): ParsedName {
   return parseName(der, readTlv(der, 0));
+}
+
+/** parseASN1String (parser.go): the value as Go holds it, or the error text. */
+function goString(tag: number, value: Buffer): { value: string } | { error: string } {
+  switch (tag) {
+    case 0x14: // T61String: the bytes as they are
+      return { value: value.toString('latin1') };
+    case 0x13:
+      for (const b of value) {
+        const ok =
+          (b >= 0x61 && b <= 0x7a) ||
+          (b >= 0x41 && b <= 0x5a) ||
+          (b >= 0x30 && b <= 0x39) ||
+          (b >= 0x27 && b <= 0x29) ||
+          (b >= 0x2b && b <= 0x2f) ||
+          [0x20, 0x3a, 0x3d, 0x3f, 0x2a, 0x26].includes(b);
+        if (!ok) return { error: 'invalid PrintableString' };
+      }
+      return { value: value.toString('latin1') };
+    case 0x0c: {
+      const text = value.toString('utf8');
+      if (!Buffer.from(text, 'utf8').equals(value)) return { error: 'invalid UTF-8 string' };
+      return { value: text };
+    }
+    case 0x1e: {
+      if (value.length % 2 !== 0) return { error: 'invalid BMPString' };
+      let v = value;
+      if (v.length >= 2 && v[v.length - 1] === 0 && v[v.length - 2] === 0) v = v.subarray(0, v.length - 2);
+      let s = '';
+      for (let i = 0; i + 1 < v.length; i += 2)
+        s += String.fromCharCode(((v[i] as number) << 8) | (v[i + 1] as number));
+      return { value: s };
+    }
+    case 0x16:
+      if (value.some((b) => b >= 0x80)) return { error: 'invalid IA5String' };
+      return { value: value.toString('latin1') };
+    case 0x12:
+      if (value.some((b) => !((b >= 0x30 && b <= 0x39) || b === 0x20)))
+        return { error: 'invalid NumericString' };
+      return { value: value.toString('latin1') };
+    default:
+      return { error: `unsupported string type: ${tag}` };
+  }
+}
+
+/**
+ * parseName (parser.go) over a Name's DER: Go's validation and error texts, then the same
+ * display, CommonName and Organization as parseName.
+ */
+export function parseGoName(raw: Buffer): ParsedName {
+  const fail = (text: string): never => {
+    throw new GoNameError(text);
+  };
+  const seq = GoReader.of(raw).read(0x30);
+  if (!seq) return fail('x509: invalid RDNSequence');
+  const rdns: NameAttribute[][] = [];
+  while (!seq.empty()) {
+    const set = seq.read(0x31);
+    if (!set) return fail('x509: invalid RDNSequence');
+    const rdn: NameAttribute[] = [];
+    while (!set.empty()) {
+      const atav = set.read(0x30);
+      if (!atav) return fail('x509: invalid RDNSequence: invalid attribute');
+      const oid = atav.readOid();
+      if (oid === undefined) return fail('x509: invalid RDNSequence: invalid attribute type');
+      const v = atav.readAny();
+      if (!v) return fail('x509: invalid RDNSequence: invalid attribute value');
+      const s = goString(v.tag, v.content.rest());
+      if ('error' in s) return fail(`x509: invalid RDNSequence: invalid attribute value: ${s.error}`);
+      rdn.push({ oid, value: s.value });
+    }
+    rdns.push(rdn);
+  }
+  return fromRdns(rdns);
+}
+
+/** A Name Go refuses, with Go's text. */
+export class GoNameError extends Error {
+  constructor(public readonly goText: string) {
+    super(goText);
+    this.name = 'GoParseError';
+  }
 }

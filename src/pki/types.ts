@@ -16,6 +16,12 @@ export interface CertInfo {
   serialDecimal: string;
   notBefore: Date;
   notAfter: Date;
+  /**
+   * The zone offset (minutes east of UTC) the validity times were written with, when not "Z":
+   * Go keeps it and prints it in validity errors ("+01:00").
+   */
+  notBeforeOffset?: number;
+  notAfterOffset?: number;
   dnsNames: string[];
   /** IP SANs in canonical text form (IPv4 dotted, IPv6 compressed). */
   ipAddresses: string[];
@@ -52,6 +58,14 @@ export interface CertInfo {
   spkiDer?: Buffer;
   /** OID of the certificate's signature algorithm (signatureAlgorithm holds Go's name for it). */
   signatureAlgorithmOid?: string;
+  /**
+   * Go's SignatureAlgorithm for the AlgorithmIdentifier (getSignatureAlgorithmFromAI: the OID
+   * and, for RSA-PSS and Ed25519, the parameters), e.g. "SHA256-RSAPSS"; "" when Go calls it
+   * UnknownSignatureAlgorithm (then no parent can verify the certificate).
+   */
+  goSignatureAlgorithm?: string;
+  /** The signature bits. */
+  signatureValue?: Buffer;
   /** DER of the tbsCertificate (the signed bytes). */
   tbsDer?: Buffer;
   /** Content of the subjectAltName extension (Go compares it in alreadyInChain and walks it for name constraints). */

@@ -5,6 +5,9 @@
  * Followed: go1.19 src/crypto/x509/verify.go (Verify, isValid, buildChains, alreadyInChain,
  * checkChainForKeyUsage), cert_pool.go (AddCert dedup, findPotentialParents) and x509.go
  * (CheckSignatureFrom) — see signature.ts, hostname.ts, nameconstraints.ts.
+ * Checked against the real Go 1.19 on generated chains by test/pki/go-differential.test.ts.
+ * Go 1.19's buildChains has no cache: a certificate reached along two paths is walked (and its
+ * signatures counted) each time, and the error of the last candidate tried is what remains.
  * Go 1.19 returns these errors bare; go1.20+ crypto/tls wraps them as
  * "tls: failed to verify certificate: x509: ...".
  */
@@ -31,7 +34,7 @@ interface GoError {
   cert?: CertInfo;
 }
 
-/** One entry of a CertPool. Object identity plays the role of Go's *Certificate (the buildChains cache key). */
+/** One entry of a CertPool (Go's *Certificate). */
 interface PoolEntry {
   cert: CertInfo;
 }
@@ -80,14 +83,14 @@ interface VerifyOptions {
 function expiredError(c: CertInfo, now: Date): GoError | undefined {
   if (now.getTime() < c.notBefore.getTime()) {
     return {
-      text: `x509: certificate has expired or is not yet valid: current time ${formatRFC3339(now)} is before ${formatRFC3339(c.notBefore)}`,
+      text: `x509: certificate has expired or is not yet valid: current time ${formatRFC3339(now)} is before ${formatRFC3339(c.notBefore, c.notBeforeOffset)}`,
       reason: 'cert-not-yet-valid',
       cert: c,
     };
   }
   if (now.getTime() > c.notAfter.getTime()) {
     return {
-      text: `x509: certificate has expired or is not yet valid: current time ${formatRFC3339(now)} is after ${formatRFC3339(c.notAfter)}`,
+      text: `x509: certificate has expired or is not yet valid: current time ${formatRFC3339(now)} is after ${formatRFC3339(c.notAfter, c.notAfterOffset)}`,
       reason: 'cert-expired',
       cert: c,
     };
@@ -101,7 +104,6 @@ function isValid(
   certType: CertType,
   currentChain: CertInfo[],
   opts: VerifyOptions,
-  count: { n: number },
 ): GoError | undefined {
   if (c.unhandledCriticalExtensions.length > 0) {
     return { text: 'x509: unhandled critical extension', reason: 'unhandled-critical-extension', cert: c };
@@ -118,7 +120,7 @@ function isValid(
   if (expired) return expired;
   if (certType !== LEAF) {
     const leaf = currentChain[0] as CertInfo;
-    const nc = checkNameConstraints(c, leaf, count);
+    const nc = checkNameConstraints(c, leaf);
     if (!nc.ok) return { text: nc.error, reason: 'name-constraints', cert: c };
   }
   if (certType === INTERMEDIATE && (!c.basicConstraintsValid || !c.isCA)) {
@@ -168,16 +170,12 @@ function unknownAuthority(c: CertInfo, hintErr?: string, hintCert?: CertInfo): G
   return { text, reason: 'unknown-authority', cert: c };
 }
 
-type ChainCache = Map<PoolEntry, CertInfo[][]>;
-
 /** buildChains, including its error bookkeeping: the last candidate that passed the signature check decides `err`. */
 function buildChains(
   c: CertInfo,
-  cache: ChainCache,
   currentChain: CertInfo[],
   sigChecks: { n: number },
   opts: VerifyOptions,
-  count: { n: number },
 ): { chains: CertInfo[][]; err?: GoError } {
   let chains: CertInfo[][] = [];
   let err: GoError | undefined;
@@ -204,19 +202,14 @@ function buildChains(
       }
       return;
     }
-    err = isValid(candidate, certType, currentChain, opts, count);
+    err = isValid(candidate, certType, currentChain, opts);
     if (err) return;
     if (certType === ROOT) {
       chains.push([...currentChain, candidate]);
     } else {
-      let childChains = cache.get(entry);
-      if (!childChains) {
-        const sub = buildChains(candidate, cache, [...currentChain, candidate], sigChecks, opts, count);
-        childChains = sub.chains;
-        err = sub.err;
-        cache.set(entry, childChains);
-      }
-      chains = chains.concat(childChains);
+      const sub = buildChains(candidate, [...currentChain, candidate], sigChecks, opts);
+      err = sub.err;
+      chains = chains.concat(sub.chains);
     }
   };
 
@@ -228,17 +221,17 @@ function buildChains(
   return { chains, err };
 }
 
-/** checkChainForKeyUsage with KeyUsages = [serverAuth] (Go treats the SGC OIDs as serverAuth). */
+/**
+ * checkChainForKeyUsage with KeyUsages = [serverAuth]: from the root down, a certificate with
+ * any EKU (known or not) must list serverAuth itself or anyExtendedKeyUsage. Go 1.19 does not
+ * count the Server-Gated-Crypto OIDs as serverAuth (it only compares ExtKeyUsage values).
+ */
 function chainAllowsServerAuth(chain: CertInfo[]): boolean {
   for (let i = chain.length - 1; i >= 0; i--) {
     const eku = (chain[i] as CertInfo).extKeyUsage;
     if (eku.length === 0) continue; // no EKU: any usage
     if (eku.includes(EKU.any)) continue;
-    const ok = eku.some(
-      (u) =>
-        u === EKU.serverAuth || u === EKU.netscapeServerGatedCrypto || u === EKU.microsoftServerGatedCrypto,
-    );
-    if (!ok) return false;
+    if (!eku.includes(EKU.serverAuth)) return false;
   }
   return true;
 }
@@ -255,8 +248,7 @@ export function verifyChain(input: VerifyInput): VerifyResult {
     intermediates: new CertPool(input.chain.slice(1)),
     now: input.at,
   };
-  const count = { n: 0 };
-  const leafErr = isValid(leaf, LEAF, [], opts, count);
+  const leafErr = isValid(leaf, LEAF, [], opts);
   if (leafErr) return fail(leafErr);
   if (input.host.length > 0) {
     const hostErr = verifyHostname(leaf, input.host);
@@ -266,7 +258,7 @@ export function verifyChain(input: VerifyInput): VerifyResult {
   if (opts.roots.contains(leaf)) {
     candidateChains = [[leaf]];
   } else {
-    const built = buildChains(leaf, new Map(), [leaf], { n: 0 }, opts, count);
+    const built = buildChains(leaf, [leaf], { n: 0 }, opts);
     if (built.err) return fail(built.err);
     candidateChains = built.chains;
   }
