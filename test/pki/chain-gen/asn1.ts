@@ -39,7 +39,14 @@ export function oid(s: string): Buffer {
 }
 
 /** utf8bytes: a UTF8String tag over the latin1 bytes of the value (to write invalid UTF-8). */
-export const STRING_TAG = { utf8: 0x0c, utf8bytes: 0x0c, printable: 0x13, ia5: 0x16, t61: 0x14, bmp: 0x1e } as const;
+export const STRING_TAG = {
+  utf8: 0x0c,
+  utf8bytes: 0x0c,
+  printable: 0x13,
+  ia5: 0x16,
+  t61: 0x14,
+  bmp: 0x1e,
+} as const;
 export type StringKind = keyof typeof STRING_TAG;
 
 export function str(kind: StringKind, s: string): Buffer {

@@ -4,7 +4,20 @@
  * criticality, and can write what Go refuses to parse.
  */
 import { constants, createHash, sign } from 'node:crypto';
-import { bitString, bool, ctx, int, nullDer, octet, oid, seq, set, str, tlv, type StringKind } from './asn1.js';
+import {
+  bitString,
+  bool,
+  ctx,
+  int,
+  nullDer,
+  octet,
+  oid,
+  seq,
+  set,
+  str,
+  tlv,
+  type StringKind,
+} from './asn1.js';
 import type { PoolKey } from './keys.js';
 
 export interface Attr {

@@ -69,7 +69,13 @@ export function buildOracle(): { bin: string; cleanup: () => void } {
 export function runGo(bin: string, cases: GeneratedCase[]): Verdict[] {
   const input = cases
     .map((c) =>
-      JSON.stringify({ id: String(c.index), chain: c.chain, roots: c.roots, host: c.host, at: c.at.toISOString() }),
+      JSON.stringify({
+        id: String(c.index),
+        chain: c.chain,
+        roots: c.roots,
+        host: c.host,
+        at: c.at.toISOString(),
+      }),
     )
     .join('\n');
   // TZ=UTC: an initramfs runs in UTC, and Go's time parsing consults the local zone.
@@ -81,7 +87,8 @@ export function runGo(bin: string, cases: GeneratedCase[]): Verdict[] {
   });
   if (r.status !== 0) throw new Error(`the Go oracle failed (exit ${r.status}): ${r.stderr}${r.error ?? ''}`);
   const lines = r.stdout.split('\n').filter((l) => l.length > 0);
-  if (lines.length !== cases.length) throw new Error(`the Go oracle answered ${lines.length} of ${cases.length} cases`);
+  if (lines.length !== cases.length)
+    throw new Error(`the Go oracle answered ${lines.length} of ${cases.length} cases`);
   return lines.map((l) => {
     const o = JSON.parse(l) as { ok: boolean; error?: string; chains: string[][]; rootErrors: string[] };
     return { ok: o.ok, error: o.error ?? '', chains: o.chains, rootErrors: o.rootErrors };
@@ -109,7 +116,12 @@ export function runOurs(c: GeneratedCase): Verdict {
       chain.push(...parseCertificates(pem, `certificate #${i} sent by the server`));
     } catch (err) {
       const msg = (err as Error).message.replace(PARSE_PREFIX, '');
-      return { ok: false, error: `tls: failed to parse certificate from server: x509: ${msg}`, chains: [], rootErrors };
+      return {
+        ok: false,
+        error: `tls: failed to parse certificate from server: x509: ${msg}`,
+        chains: [],
+        rootErrors,
+      };
     }
   }
   const r = verifyChain({ chain, roots, host: c.host, at: c.at });
@@ -154,7 +166,12 @@ export function runDifferential(seed: number, count: number, bin: string): Diffe
     try {
       ours = runOurs(c);
     } catch (err) {
-      ours = { ok: false, error: `(threw) ${(err as Error).stack ?? String(err)}`, chains: [], rootErrors: [] };
+      ours = {
+        ok: false,
+        error: `(threw) ${(err as Error).stack ?? String(err)}`,
+        chains: [],
+        rootErrors: [],
+      };
     }
     const kind = textKind(go.error);
     texts.set(kind, (texts.get(kind) ?? 0) + 1);
@@ -167,7 +184,12 @@ export function runDifferential(seed: number, count: number, bin: string): Diffe
     agreed,
     disagreements,
     texts,
-    seconds: { generate: (t1 - t0) / 1000, go: (t2 - t1) / 1000, ours: (t3 - t2) / 1000, total: (t3 - t0) / 1000 },
+    seconds: {
+      generate: (t1 - t0) / 1000,
+      go: (t2 - t1) / 1000,
+      ours: (t3 - t2) / 1000,
+      total: (t3 - t0) / 1000,
+    },
   };
 }
 

@@ -117,7 +117,10 @@ function floorSec(ms: number): Date {
 
 function timeSpec(date: Date, form: TimeForm = 'utc'): TimeSpec {
   const y = date.getUTCFullYear();
-  if ((form === 'utc' || form === 'utc-min' || form === 'utc-offset' || form === 'utc-noz') && (y < 1950 || y > 2049)) {
+  if (
+    (form === 'utc' || form === 'utc-min' || form === 'utc-offset' || form === 'utc-noz') &&
+    (y < 1950 || y > 2049)
+  ) {
     form = 'gen';
   }
   return { date, form };
@@ -176,7 +179,13 @@ function randomSerial(rng: Rng): bigint {
   return (BigInt(rng.int(1, 2 ** 30)) << 32n) + BigInt(rng.int(0, 2 ** 31));
 }
 
-function newNode(w: { rng: Rng; at: Date }, label: string, key: PoolKey, subject: NameSpec, issuer?: Node): Node {
+function newNode(
+  w: { rng: Rng; at: Date },
+  label: string,
+  key: PoolKey,
+  subject: NameSpec,
+  issuer?: Node,
+): Node {
   const { rng, at } = w;
   return {
     label,
@@ -194,7 +203,13 @@ function newNode(w: { rng: Rng; at: Date }, label: string, key: PoolKey, subject
   };
 }
 
-function caNode(w: { rng: Rng; at: Date }, label: string, key: PoolKey, subject: NameSpec, issuer?: Node): Node {
+function caNode(
+  w: { rng: Rng; at: Date },
+  label: string,
+  key: PoolKey,
+  subject: NameSpec,
+  issuer?: Node,
+): Node {
   const n = newNode(w, label, key, subject, issuer);
   n.bc = { ca: true, critical: w.rng.chance(0.8) };
   n.ku = w.rng.chance(0.85) ? [KU.keyCertSign, KU.cRLSign] : null;
@@ -268,7 +283,9 @@ function extensionsOf(n: Node): ExtSpec[] | undefined {
     const v =
       n.nc.raw ??
       seq(
-        ...(n.nc.permitted.length > 0 ? [ctx(0, true, ...n.nc.permitted.map((g) => seq(generalName(g))))] : []),
+        ...(n.nc.permitted.length > 0
+          ? [ctx(0, true, ...n.nc.permitted.map((g) => seq(generalName(g))))]
+          : []),
         ...(n.nc.excluded.length > 0 ? [ctx(1, true, ...n.nc.excluded.map((g) => seq(generalName(g))))] : []),
       );
     exts.push({ oid: '2.5.29.30', critical: n.nc.critical ? true : undefined, value: v });
@@ -376,7 +393,9 @@ const validity: Mutation = (w) => {
         case 'utc-min':
           t.notBefore = timeSpec(new Date(Math.floor(t.notBefore.date.getTime() / 60000) * 60000), 'utc-min');
           t.notAfter = timeSpec(
-            expire ? new Date(Math.floor(atMs / 60000) * 60000 - 60000) : new Date(Math.floor(t.notAfter.date.getTime() / 60000) * 60000),
+            expire
+              ? new Date(Math.floor(atMs / 60000) * 60000 - 60000)
+              : new Date(Math.floor(t.notAfter.date.getTime() / 60000) * 60000),
             'utc-min',
           );
           break;
@@ -384,8 +403,12 @@ const validity: Mutation = (w) => {
           const off = rng.pick([60, -300, 330, 840, -720, 1]);
           const f = rng.pick(['utc-offset', 'gen-offset'] as const);
           t.notBefore = { ...timeSpec(t.notBefore.date, f), offset: off };
-          t.notAfter = { ...timeSpec(expire ? floorSec(atMs - rng.int(1, 100) * 1000) : t.notAfter.date, f), offset: off };
-          if (rng.chance(0.3)) t.notBefore = { ...t.notBefore, date: floorSec(atMs + rng.int(1, 1000) * 1000) };
+          t.notAfter = {
+            ...timeSpec(expire ? floorSec(atMs - rng.int(1, 100) * 1000) : t.notAfter.date, f),
+            offset: off,
+          };
+          if (rng.chance(0.3))
+            t.notBefore = { ...t.notBefore, date: floorSec(atMs + rng.int(1, 1000) * 1000) };
           return `${t.label} validity written ${f} ${off}min${expire ? ', expired' : ''}`;
         }
         case 'gen':
@@ -428,9 +451,23 @@ function leafSanAndHost(w: World): string {
       if (rng.chance(0.5)) leaf.subject = [[attr(CN, w.host)]];
       return `leaf with an empty SAN extension${leaf.sanCritical ? ' (critical)' : ''}`;
     case 'wildcard': {
-      const pattern = rng.pick(['*.apps.example.com', '*.example.com', 'a*.apps.example.com', '*', '*.*.example.com']);
+      const pattern = rng.pick([
+        '*.apps.example.com',
+        '*.example.com',
+        'a*.apps.example.com',
+        '*',
+        '*.*.example.com',
+      ]);
       leaf.san = [{ type: 'dns', value: pattern }];
-      w.host = rng.pick(['x.apps.example.com', 'a.b.apps.example.com', 'apps.example.com', 'x.example.com', 'ab.apps.example.com', '*.apps.example.com', 'X.APPS.example.com.']);
+      w.host = rng.pick([
+        'x.apps.example.com',
+        'a.b.apps.example.com',
+        'apps.example.com',
+        'x.example.com',
+        'ab.apps.example.com',
+        '*.apps.example.com',
+        'X.APPS.example.com.',
+      ]);
       return `leaf SAN ${pattern}, host ${w.host}`;
     }
     case 'uppercase': {
@@ -454,7 +491,11 @@ function leafSanAndHost(w: World): string {
       if (rng.chance(0.7)) sans.push({ type: 'ip', bytes: v4 });
       if (rng.chance(0.5)) sans.push({ type: 'ip', bytes: v6 });
       if (rng.chance(0.4)) sans.push({ type: 'dns', value: rng.pick(HOSTS) });
-      if (rng.chance(0.2)) sans.push({ type: 'ip', bytes: Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]), v4]) });
+      if (rng.chance(0.2))
+        sans.push({
+          type: 'ip',
+          bytes: Buffer.concat([Buffer.from([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]), v4]),
+        });
       leaf.san = sans;
       w.host = rng.weighted<string>([
         [3, ipText(v4)],
@@ -472,13 +513,27 @@ function leafSanAndHost(w: World): string {
       return 'leaf with email/URI SANs';
     }
     case 'odd-dns': {
-      const odd = rng.pick(['api_int.example.com', '-api.example.com', 'api int.example.com', 'api..example.com', '.example.com', '', 'exa\u00e9mple.com']);
-      leaf.san = [{ type: 'dns', value: odd }, ...(rng.chance(0.5) ? [{ type: 'dns' as const, value: w.host }] : [])];
+      const odd = rng.pick([
+        'api_int.example.com',
+        '-api.example.com',
+        'api int.example.com',
+        'api..example.com',
+        '.example.com',
+        '',
+        'exa\u00e9mple.com',
+      ]);
+      leaf.san = [
+        { type: 'dns', value: odd },
+        ...(rng.chance(0.5) ? [{ type: 'dns' as const, value: w.host }] : []),
+      ];
       w.host = rng.chance(0.6) ? odd : w.host;
       return `leaf DNS SAN ${JSON.stringify(odd)}`;
     }
     case 'dirname':
-      leaf.san = [{ type: 'dir', name: [[attr(CN, 'dir')]] }, ...(rng.chance(0.5) ? [{ type: 'dns' as const, value: w.host }] : [])];
+      leaf.san = [
+        { type: 'dir', name: [[attr(CN, 'dir')]] },
+        ...(rng.chance(0.5) ? [{ type: 'dns' as const, value: w.host }] : []),
+      ];
       return 'leaf SAN with a directoryName';
     default: {
       w.host = rng.weighted<string>([
@@ -501,12 +556,34 @@ function randomEmailUri(rng: Rng): GeneralName[] {
     if (rng.chance(0.5)) {
       out.push({
         type: 'email',
-        value: rng.pick(['admin@example.com', 'ops@mail.example.com', 'Admin@EXAMPLE.com', '"quoted user"@example.com', 'no-at-sign', 'a@b@example.com', 'user@', 'x.@example.com', 'root@example.org']),
+        value: rng.pick([
+          'admin@example.com',
+          'ops@mail.example.com',
+          'Admin@EXAMPLE.com',
+          '"quoted user"@example.com',
+          'no-at-sign',
+          'a@b@example.com',
+          'user@',
+          'x.@example.com',
+          'root@example.org',
+        ]),
       });
     } else {
       out.push({
         type: 'uri',
-        value: rng.pick(['https://api.example.com/config', 'https://API.Example.com:22623/config/worker', 'spiffe://cluster.local/ns/x', 'urn:uuid:1234', 'https://10.0.0.1/x', 'https://[fd00::1]:443/', 'file:///etc/hosts', 'https://user@host.example.org/p?q=1#f', 'https://example.com.:443/', 'mailto:x@example.com', 'https://host.example.com:notaport/']),
+        value: rng.pick([
+          'https://api.example.com/config',
+          'https://API.Example.com:22623/config/worker',
+          'spiffe://cluster.local/ns/x',
+          'urn:uuid:1234',
+          'https://10.0.0.1/x',
+          'https://[fd00::1]:443/',
+          'file:///etc/hosts',
+          'https://user@host.example.org/p?q=1#f',
+          'https://example.com.:443/',
+          'mailto:x@example.com',
+          'https://host.example.com:notaport/',
+        ]),
       });
     }
   }
@@ -610,28 +687,64 @@ function ipConstraint(ip: Buffer, prefix: number): GeneralName {
 function constraintFor(rng: Rng, leaf: Node): GeneralName {
   const sans = leaf.san ?? [];
   const base = sans.length > 0 && rng.chance(0.75) ? rng.pick(sans) : undefined;
-  const kind = base && base.type !== 'dir' && base.type !== 'raw' ? base.type : rng.pick(['dns', 'ip', 'email', 'uri', 'dir'] as const);
+  const kind =
+    base && base.type !== 'dir' && base.type !== 'raw'
+      ? base.type
+      : rng.pick(['dns', 'ip', 'email', 'uri', 'dir'] as const);
   switch (kind) {
     case 'dns': {
       const name = base?.type === 'dns' ? base.value : rng.pick(HOSTS);
       const labels = name.split('.');
       return {
         type: 'dns',
-        value: rng.pick([name, labels.slice(1).join('.'), `.${labels.slice(1).join('.')}`, labels.slice(-2).join('.'), 'example.net', '', `.${name}`, name.toUpperCase()]),
+        value: rng.pick([
+          name,
+          labels.slice(1).join('.'),
+          `.${labels.slice(1).join('.')}`,
+          labels.slice(-2).join('.'),
+          'example.net',
+          '',
+          `.${name}`,
+          name.toUpperCase(),
+        ]),
       };
     }
     case 'ip': {
       const ip = base?.type === 'ip' ? base.bytes : ipBytes(rng, rng.chance(0.3));
       const bits = ip.length * 8;
-      return ipConstraint(rng.chance(0.8) ? ip : ipBytes(rng, ip.length === 16), rng.pick([bits, bits - 8, 8, 0, bits - 1]));
+      return ipConstraint(
+        rng.chance(0.8) ? ip : ipBytes(rng, ip.length === 16),
+        rng.pick([bits, bits - 8, 8, 0, bits - 1]),
+      );
     }
     case 'email': {
       const v = base?.type === 'email' ? base.value : 'admin@example.com';
       const domain = v.includes('@') ? v.slice(v.lastIndexOf('@') + 1) : 'example.com';
-      return { type: 'email', value: rng.pick([v, domain, `.${domain}`, 'example.org', 'other@example.com', 'mail.example.com', 'ADMIN@example.COM']) };
+      return {
+        type: 'email',
+        value: rng.pick([
+          v,
+          domain,
+          `.${domain}`,
+          'example.org',
+          'other@example.com',
+          'mail.example.com',
+          'ADMIN@example.COM',
+        ]),
+      };
     }
     case 'uri': {
-      return { type: 'uri', value: rng.pick(['api.example.com', '.example.com', 'example.com', 'cluster.local', 'host.example.org', 'example.org']) };
+      return {
+        type: 'uri',
+        value: rng.pick([
+          'api.example.com',
+          '.example.com',
+          'example.com',
+          'cluster.local',
+          'host.example.org',
+          'example.org',
+        ]),
+      };
     }
     default:
       return { type: 'dir', name: [[attr(O, 'openshift')]] };
@@ -642,18 +755,27 @@ const nameConstraints: Mutation = (w) => {
   const { rng } = w;
   const t = rng.pick(caNodes(w));
   if (rng.chance(0.4)) w.leaf.san = [...(w.leaf.san ?? []), ...randomEmailUri(rng)];
-  if (rng.chance(0.2)) w.leaf.san = [...(w.leaf.san ?? []), { type: 'ip', bytes: ipBytes(rng, rng.chance(0.3)) }];
+  if (rng.chance(0.2))
+    w.leaf.san = [...(w.leaf.san ?? []), { type: 'ip', bytes: ipBytes(rng, rng.chance(0.3)) }];
   const nc: NameConstraintsSpec = { permitted: [], excluded: [], critical: rng.chance(0.6) };
   const n = rng.int(1, 4);
   for (let i = 0; i < n; i++) (rng.chance(0.6) ? nc.permitted : nc.excluded).push(constraintFor(rng, w.leaf));
   t.nc = nc;
   let own = '';
   if (rng.chance(0.3)) {
-    t.san = rng.chance(0.5) ? [{ type: 'dns', value: rng.pick(['ca.example.com', 'ca.example.net', 'bad..name']) }] : randomEmailUri(rng);
+    t.san = rng.chance(0.5)
+      ? [{ type: 'dns', value: rng.pick(['ca.example.com', 'ca.example.net', 'bad..name']) }]
+      : randomEmailUri(rng);
     own = ', with its own SANs';
   }
   const show = (g: GeneralName): string =>
-    g.type === 'ip' ? `ip:${g.bytes.toString('hex')}` : g.type === 'dir' ? 'dirName' : g.type === 'raw' ? 'raw' : `${g.type}:${g.value}`;
+    g.type === 'ip'
+      ? `ip:${g.bytes.toString('hex')}`
+      : g.type === 'dir'
+        ? 'dirName'
+        : g.type === 'raw'
+          ? 'raw'
+          : `${g.type}:${g.value}`;
   return `${t.label} name constraints${nc.critical ? ' (critical)' : ''} permitted [${nc.permitted.map(show).join(' ')}] excluded [${nc.excluded.map(show).join(' ')}]${own}`;
 };
 
@@ -771,13 +893,20 @@ const structure: Mutation = (w) => {
       if (rng.chance(0.3)) renewed.notBefore = timeSpec(floorSec(w.at.getTime() + rng.int(1, 100) * DAY));
       w.nodes.push(renewed);
       const rest = w.inters.slice(0, -1).reverse();
-      w.served = rng.chance(0.5) ? [w.leaf, renewed, parentOfLeaf, ...rest] : [w.leaf, parentOfLeaf, renewed, ...rest];
+      w.served = rng.chance(0.5)
+        ? [w.leaf, renewed, parentOfLeaf, ...rest]
+        : [w.leaf, parentOfLeaf, renewed, ...rest];
       return `renewed ${parentOfLeaf.label}${kind === 'renewed-inter-new-key' ? ' with a new key' : ''} served too`;
     }
     case 'cross-signed': {
       const target = w.inters.length > 0 ? rng.pick(w.inters) : undefined;
       if (!target) return 'no intermediate to cross-sign';
-      const otherRoot = caNode(w, 'other-root', pickKey(rng, caKeyKind(rng), [w.root.key]), caName(rng, 'other-root'));
+      const otherRoot = caNode(
+        w,
+        'other-root',
+        pickKey(rng, caKeyKind(rng), [w.root.key]),
+        caName(rng, 'other-root'),
+      );
       const cross = cloneNode(target, `${target.label}(x)`);
       cross.issuer = otherRoot;
       cross.akid = undefined;
@@ -814,7 +943,8 @@ const structure: Mutation = (w) => {
       const fail = rng.pick(['root-expired', 'upper-sig', 'root-missing', 'upper-pathlen', 'none'] as const);
       if (fail === 'root-expired') w.root.notAfter = timeSpec(floorSec(w.at.getTime() - DAY));
       if (fail === 'upper-sig') upper.corruptSig = true;
-      if (fail === 'root-missing') w.roots = [caNode(w, 'unrelated-root', pickKey(rng, 'p256'), caName(rng, 'unrelated'))];
+      if (fail === 'root-missing')
+        w.roots = [caNode(w, 'unrelated-root', pickKey(rng, 'p256'), caName(rng, 'unrelated'))];
       if (fail === 'upper-pathlen') w.root.bc = { ca: true, pathLen: 0, critical: true };
       if (rng.chance(0.4)) renewed.notAfter = timeSpec(floorSec(w.at.getTime() - DAY));
       w.served = [w.leaf, last, renewed, ...w.inters.slice(0, -1).reverse()];
@@ -860,7 +990,16 @@ const structure: Mutation = (w) => {
 const servedShape: Mutation = (w) => {
   const { rng } = w;
   const served = w.served ?? [w.leaf, ...w.inters.slice().reverse()];
-  const kind = rng.pick(['shuffle', 'duplicate', 'drop', 'with-root', 'extra', 'leaf-in-roots', 'inter-in-roots', 'no-roots'] as const);
+  const kind = rng.pick([
+    'shuffle',
+    'duplicate',
+    'drop',
+    'with-root',
+    'extra',
+    'leaf-in-roots',
+    'inter-in-roots',
+    'no-roots',
+  ] as const);
   switch (kind) {
     case 'shuffle':
       w.served = [served[0] as Node, ...rng.shuffle(served.slice(1))];
@@ -902,13 +1041,28 @@ const servedShape: Mutation = (w) => {
 const criticalExtensions: Mutation = (w) => {
   const { rng } = w;
   const t = anyNode(w);
-  const kind = rng.pick(['unknown-critical', 'unknown', 'policies-critical', 'aia-critical', 'crldp-critical', 'nc-dirname'] as const);
+  const kind = rng.pick([
+    'unknown-critical',
+    'unknown',
+    'policies-critical',
+    'aia-critical',
+    'crldp-critical',
+    'nc-dirname',
+  ] as const);
   switch (kind) {
     case 'unknown-critical':
-      t.extra.push({ oid: rng.pick(['1.3.6.1.4.1.99999.1', '2.5.29.99', '2.5.29.16']), critical: true, value: nullDer() });
+      t.extra.push({
+        oid: rng.pick(['1.3.6.1.4.1.99999.1', '2.5.29.99', '2.5.29.16']),
+        critical: true,
+        value: nullDer(),
+      });
       return `${t.label} unknown critical extension`;
     case 'unknown':
-      t.extra.push({ oid: '1.3.6.1.4.1.99999.2', critical: rng.chance(0.5) ? false : undefined, value: nullDer() });
+      t.extra.push({
+        oid: '1.3.6.1.4.1.99999.2',
+        critical: rng.chance(0.5) ? false : undefined,
+        value: nullDer(),
+      });
       return `${t.label} unknown non-critical extension`;
     case 'policies-critical':
       t.extra.push({ oid: '2.5.29.32', critical: true, value: seq(seq(oid('2.23.140.1.2.1'))) });
@@ -924,12 +1078,21 @@ const criticalExtensions: Mutation = (w) => {
       t.extra.push({
         oid: '2.5.29.31',
         critical: true,
-        value: seq(seq(ctx(0, true, ctx(0, true, ctx(6, false, Buffer.from('http://crl.example.com/x.crl')))))),
+        value: seq(
+          seq(ctx(0, true, ctx(0, true, ctx(6, false, Buffer.from('http://crl.example.com/x.crl'))))),
+        ),
       });
       return `${t.label} critical CRL distribution points`;
     default: {
       const ca = rng.pick(caNodes(w));
-      ca.nc = { permitted: [{ type: 'dir', name: [[attr(O, 'x')]] }, ...(rng.chance(0.5) ? [{ type: 'dns' as const, value: 'example.com' }] : [])], excluded: [], critical: rng.chance(0.5) };
+      ca.nc = {
+        permitted: [
+          { type: 'dir', name: [[attr(O, 'x')]] },
+          ...(rng.chance(0.5) ? [{ type: 'dns' as const, value: 'example.com' }] : []),
+        ],
+        excluded: [],
+        critical: rng.chance(0.5),
+      };
       return `${ca.label} directoryName constraint${ca.nc.critical ? ' (critical)' : ''}`;
     }
   }
@@ -973,10 +1136,26 @@ const parseFailures: Mutation = (w) => {
       t.san = [{ type: 'email', value: 'j\u00f6rg@example.com' }];
       break;
     case 'uri-bad':
-      t.san = [{ type: 'uri', value: rng.pick(['http://[::1', 'http://a b.example.com/', 'ht tp://x', 'http://example.com/%zz', ':nope', 'http://host:port/', 'https://h.example.com/#%zz', 'http://\u007fx/']) }];
+      t.san = [
+        {
+          type: 'uri',
+          value: rng.pick([
+            'http://[::1',
+            'http://a b.example.com/',
+            'ht tp://x',
+            'http://example.com/%zz',
+            ':nope',
+            'http://host:port/',
+            'https://h.example.com/#%zz',
+            'http://\u007fx/',
+          ]),
+        },
+      ];
       break;
     case 'uri-invalid-domain':
-      t.san = [{ type: 'uri', value: rng.pick(['https://a..example.com/', 'https://example.com./', 'https://./']) }];
+      t.san = [
+        { type: 'uri', value: rng.pick(['https://a..example.com/', 'https://example.com./', 'https://./']) },
+      ];
       break;
     case 'outer-alg':
       t.mismatchOuter = true;
@@ -1107,7 +1286,13 @@ export function generateCase(runSeed: number, index: number): GeneratedCase {
   const inters: Node[] = [];
   let parent = root;
   for (let i = 0; i < depth; i++) {
-    const n = caNode(base, `inter${i}`, pickKey(rng, caKeyKind(rng)), caName(rng, `intermediate-${i}`), parent);
+    const n = caNode(
+      base,
+      `inter${i}`,
+      pickKey(rng, caKeyKind(rng)),
+      caName(rng, `intermediate-${i}`),
+      parent,
+    );
     inters.push(n);
     parent = n;
   }
@@ -1119,7 +1304,13 @@ export function generateCase(runSeed: number, index: number): GeneratedCase {
     [0.3, 'ed448'],
   ]);
   const host = rng.pick(HOSTS);
-  const leaf = newNode(base, 'leaf', pickKey(rng, leafKind), [[attr(CN, 'system:machine-config-server')]], parent);
+  const leaf = newNode(
+    base,
+    'leaf',
+    pickKey(rng, leafKind),
+    [[attr(CN, 'system:machine-config-server')]],
+    parent,
+  );
   leaf.san = [{ type: 'dns', value: host }];
   if (rng.chance(0.3)) leaf.san.push({ type: 'dns', value: rng.pick(HOSTS) });
   if (rng.chance(0.5)) leaf.eku = [EKU.serverAuth];

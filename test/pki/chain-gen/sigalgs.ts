@@ -108,7 +108,11 @@ export function oddSigAlg(kind: KeyKind, rng: Rng): SigAlgSpec {
     [2, () => rsaPkcs1('sha256', 'absent')],
     [1, () => pss(stdPss('sha384'), undefined, 'pss-sha384')],
     [1, () => pss(stdPss('sha512'), undefined, 'pss-sha512')],
-    [1, () => pss({ ...stdPss('sha256'), hashParams: 'absent', mgfHashParams: 'absent' }, undefined, 'pss-no-null')],
+    [
+      1,
+      () =>
+        pss({ ...stdPss('sha256'), hashParams: 'absent', mgfHashParams: 'absent' }, undefined, 'pss-no-null'),
+    ],
     [1, () => pss({ ...stdPss('sha256'), trailer: 1 }, undefined, 'pss-explicit-trailer-1')],
     [1, () => pss({ ...stdPss('sha256'), trailer: 2 }, undefined, 'pss-trailer-2')],
     [1, () => pss({ ...stdPss('sha256'), salt: 20 }, undefined, 'pss-sha256-salt20')],
@@ -120,7 +124,12 @@ export function oddSigAlg(kind: KeyKind, rng: Rng): SigAlgSpec {
     [1, () => pss({ ...stdPss('sha256'), omitHash: true }, undefined, 'pss-no-hash')],
     [
       1,
-      () => pss({ hash: 'sha1', hashParams: 'null', mgfHash: 'sha1', mgfHashParams: 'null', salt: 20 }, 20, 'pss-sha1'),
+      () =>
+        pss(
+          { hash: 'sha1', hashParams: 'null', mgfHash: 'sha1', mgfHashParams: 'null', salt: 20 },
+          20,
+          'pss-sha1',
+        ),
     ],
     [1, () => pss(stdPss('sha256'), 20, 'pss-sha256-signed-with-salt20')],
     [1, () => ({ ...pss(stdPss('sha256')), ai: algId(PSS_OID), label: 'pss-no-params' })],
@@ -131,7 +140,14 @@ export function oddSigAlg(kind: KeyKind, rng: Rng): SigAlgSpec {
     [1, () => ecdsa('sha256')],
     [1, () => rsaPkcs1('sha256')],
     [1, () => ed25519()],
-    [1, () => ({ ...rsaPkcs1('sha256'), ai: seq(oid('1.2.840.113549.1.1.11'), nullDer(), nullDer()), label: 'rsa-extra-param' })],
+    [
+      1,
+      () => ({
+        ...rsaPkcs1('sha256'),
+        ai: seq(oid('1.2.840.113549.1.1.11'), nullDer(), nullDer()),
+        label: 'rsa-extra-param',
+      }),
+    ],
   ];
   switch (kind) {
     case 'rsa':
