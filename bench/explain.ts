@@ -8,13 +8,15 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { LINE_MARKERS } from '../src/ignition/log-scan.js';
+// The journal has no MCS lines, so explain uses LINE_MARKERS alone (markersFor).
 
 // BENCH_CLI overrides the entry point (e.g. to time a build of another branch).
 const CLI =
   process.env.BENCH_CLI ?? join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli', 'main.js');
 
 /** The line markers explain's pre-filter uses, as one extended regex (grep does the same work). */
-export const GREP_PATTERN = 'GET |Igniti|x509: ';
+export const GREP_PATTERN = LINE_MARKERS.map((m) => m.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|');
 
 const HOSTS = ['worker-3'];
 const NOISE = [

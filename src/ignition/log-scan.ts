@@ -1,3 +1,5 @@
+import { countNewlinesByIndexOf, type NewlineCount } from './newline-count.js';
+
 /**
  * Streams a log in chunks and hands over only the lines that contain one of a few literal
  * markers, with their line numbers. Markers are found with Buffer.indexOf (native substring
@@ -9,12 +11,42 @@
 export const MAX_LINE_BYTES = 64 * 1024;
 
 /**
- * Every line `classifyMessage` can act on contains one of these. Kept to at most 6 bytes with
- * a rare first byte: Buffer.indexOf then runs memchr-fast (longer needles switch to a slower
+ * Every line `classifyMessage` can act on contains one of these. Kept to at most 6 bytes with a
+ * rare first byte: Buffer.indexOf then runs memchr-fast (longer needles switch to a slower
  * Boyer-Moore path, and a common first byte such as the `d` of "dial tcp" costs ~10x).
- * Ignition's dial and HTTP errors always come inside a `GET error:` line, so "GET " covers them.
+ *  - "GET ": Ignition's dial and HTTP errors always come inside a `GET error:` line;
+ *  - "Igniti": `Ignition failed:`, `Ignition finished successfully`;
+ *  - "x509: ": a certificate error without its frame.
+ * Each marker is one more pass over the text, so the MCS's markers are added only when the
+ * text looks like an MCS pod log (MCS_MARKERS).
  */
 export const LINE_MARKERS = ['GET ', 'Igniti', 'x509: '];
+
+/**
+ * The lines of Ignition's that hold none of LINE_MARKERS: `ignition[612]: failed to fetch config:
+ * unsupported config version` when the console was cut before `Ignition failed:`, and 0.x's
+ * `op(1): [failed]   fetching config from ...`. "ition[" is a costly needle (its first byte is
+ * common), so these are looked for only when the markers found nothing (explainLog re-reads).
+ */
+export const SECOND_PASS_MARKERS = ['ition[', 'fetching config', 'fetch config', 'acquire config'];
+
+/**
+ * Lines of the machine-config-server's log `classifyMcsMessage` acts on:
+ *  - "TLS ha": `http: TLS handshake error from ...`;
+ *  - ", erro": `couldn't get|convert config for req: ..., error: ...`;
+ *  - "Pool ": `Pool worker requested by address:...`.
+ */
+export const MCS_MARKERS = ['TLS ha', ', erro', 'Pool '];
+
+/** klog/glog (`I1123 20:45:40.123456       1 api.go:110]`) or Go log (`2026/11/23 20:45:41 `) line starts, optionally after an RFC 3339 stamp. */
+const SERVER_LOG_LINE =
+  /^(?:\d{4}-\d\d-\d\dT\S+ )?(?:[IWEF]\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+\]|\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d)/m;
+
+/** The markers for a text whose start is `head`: the MCS's too when it has klog or Go log lines. */
+export function markersFor(head: Buffer): string[] {
+  const text = head.subarray(0, 64 * 1024).toString('latin1');
+  return SERVER_LOG_LINE.test(text) ? [...LINE_MARKERS, ...MCS_MARKERS] : LINE_MARKERS;
+}
 
 export interface ScanStats {
   bytes: number;
@@ -27,34 +59,15 @@ export type CandidateHandler = (lineNumber: number, line: Buffer) => void;
 
 const NL = 0x0a;
 
-/**
- * Counts newlines in buf[from, to) four bytes at a time (SWAR: a zero-byte test on each 32-bit
- * word XOR 0x0a0a0a0a). Line numbers need a count over every byte; this is ~3x faster than an
- * indexOf loop, which pays a native call per line.
- */
+/** Newlines in buf[from, to) (newline-count.ts; kept here for callers of the scanner). */
 export function countNewlines(buf: Buffer, from: number, to: number): number {
-  let n = 0;
-  let i = from;
-  const base = buf.byteOffset;
-  while (i < to && ((base + i) & 3) !== 0) if (buf[i++] === NL) n++;
-  const words = (to - i) >>> 2;
-  if (words > 0) {
-    const u32 = new Uint32Array(buf.buffer, base + i, words);
-    for (let w = 0; w < words; w++) {
-      const x = (u32[w] as number) ^ 0x0a0a0a0a;
-      // High bit set in each byte of x that is zero, exactly (no borrow across bytes).
-      const zero = ~(((x & 0x7f7f7f7f) + 0x7f7f7f7f) | x | 0x7f7f7f7f);
-      if (zero !== 0) n += Math.imul((zero >>> 7) & 0x01010101, 0x01010101) >>> 24;
-    }
-    i += words * 4;
-  }
-  while (i < to) if (buf[i++] === NL) n++;
-  return n;
+  return countNewlinesByIndexOf(buf, from, to);
 }
 
 export class LineScanner {
   readonly stats: ScanStats = { bytes: 0, lines: 0, longLines: 0 };
   private readonly markers: Buffer[];
+  private readonly everyLine: boolean;
   /** The start of a line that continues in the next chunk (at most MAX_LINE_BYTES). */
   private pending: Buffer = Buffer.alloc(0);
   /** The pending line is already longer than MAX_LINE_BYTES: drop bytes up to its newline. */
@@ -62,9 +75,13 @@ export class LineScanner {
 
   constructor(
     private readonly onCandidate: CandidateHandler,
-    markers: string[] = LINE_MARKERS,
+    /** 'every-line' hands over every line (short text read in full). */
+    markers: string[] | 'every-line' = LINE_MARKERS,
+    /** How newlines are counted (the reader's WebAssembly counter for its own chunks). */
+    private readonly count: NewlineCount = countNewlinesByIndexOf,
   ) {
-    this.markers = markers.map((m) => Buffer.from(m, 'latin1'));
+    this.everyLine = markers === 'every-line';
+    this.markers = markers === 'every-line' ? [] : markers.map((m) => Buffer.from(m, 'latin1'));
   }
 
   push(chunk: Buffer): void {
@@ -113,11 +130,26 @@ export class LineScanner {
   private finishLine(line: Buffer): void {
     this.stats.lines++;
     if (this.overflowing) this.stats.longLines++;
-    if (this.markers.some((m) => line.includes(m))) this.onCandidate(this.stats.lines, line);
+    if (this.everyLine || this.markers.some((m) => line.includes(m)))
+      this.onCandidate(this.stats.lines, line);
   }
 
   /** buf[start, end) holds whole lines, each ending with a newline. */
   private scanRegion(buf: Buffer, start: number, end: number): void {
+    if (this.everyLine) {
+      for (let pos = start; pos < end;) {
+        const lineEnd = buf.indexOf(NL, pos);
+        this.stats.lines++;
+        let cut = lineEnd;
+        if (lineEnd - pos > MAX_LINE_BYTES) {
+          this.stats.longLines++;
+          cut = pos + MAX_LINE_BYTES;
+        }
+        this.onCandidate(this.stats.lines, buf.subarray(pos, cut));
+        pos = lineEnd + 1;
+      }
+      return;
+    }
     const starts: number[] = [];
     for (const marker of this.markers) {
       let pos = buf.indexOf(marker, start);
@@ -135,7 +167,7 @@ export class LineScanner {
     for (const lineStart of starts) {
       if (lineStart === previous) continue;
       previous = lineStart;
-      lineNumber += countNewlines(buf, counted, lineStart);
+      lineNumber += this.count(buf, counted, lineStart);
       counted = lineStart;
       const lineEnd = buf.indexOf(NL, lineStart);
       let cut = lineEnd;
@@ -145,6 +177,6 @@ export class LineScanner {
       }
       this.onCandidate(lineNumber + 1, buf.subarray(lineStart, cut));
     }
-    this.stats.lines = lineNumber + countNewlines(buf, counted, end);
+    this.stats.lines = lineNumber + this.count(buf, counted, end);
   }
 }

@@ -1,8 +1,10 @@
 /**
  * What Ignition logs when its config fetch fails, and which root cause each message points to.
- * Messages are Go error strings (net/http, crypto/x509, net) as Ignition 2.14 prints them
- * (see test/fixtures/ignition-logs); newer Go wraps x509 errors in `tls: failed to verify
- * certificate: `, so matchers look for the `x509: ...` substring, never the whole line.
+ * Messages are Go error strings (net/http, crypto/x509, net) as every Ignition generation prints
+ * them: 0.x and 2.x/3.x use the same `GET error:` / `GET result:` lines, Go before 1.14 leaves the
+ * URL unquoted (`Get https://...: dial tcp ...`), Go 1.20+ wraps x509 errors in `tls: failed to
+ * verify certificate: `, so matchers look for the `x509: ...` substring, never the whole line.
+ * Real excerpts of each shape are in test/fixtures/real-logs (cited) and ignition-logs.
  */
 import type { CauseId } from '../core/causes.js';
 
@@ -14,14 +16,29 @@ export interface Signature {
   cause: CauseId;
   /** What else it can mean, or what decides it. */
   note?: string;
+  /** Who wrote the message: the worker's Ignition (default), the machine-config-server, or the cluster (pasted `oc get` tables). */
+  side?: 'worker' | 'mcs' | 'cluster';
+  /** Other causes the message is as consistent with (the worker's own console decides). */
+  alsoPossible?: CauseId[];
 }
 
 export type Classified =
-  | { kind: 'failure'; signature: Signature; url?: string; evidence: Record<string, string> }
+  | {
+      kind: 'failure';
+      signature: Signature;
+      url?: string;
+      evidence: Record<string, string>;
+      /** Hand-typed text read leniently: the canonical phrase it was read as. */
+      readAs?: string;
+    }
   | { kind: 'final'; reason: string; signature?: Signature }
   | { kind: 'success'; text: string }
   | { kind: 'attempt'; url: string }
-  | { kind: 'unclassified'; url?: string; text: string };
+  | { kind: 'unclassified'; url?: string; text: string }
+  /** A known message that is no failure of a worker's fetch (e.g. a health check's handshake EOF on the MCS). */
+  | { kind: 'noise'; id: string }
+  /** The MCS logged a request for a pool (`Pool worker requested by address:...`): a client reached it. */
+  | { kind: 'served'; pool: string; from: string; userAgent?: string };
 
 interface Matcher {
   signature: Signature;
@@ -36,6 +53,9 @@ const sig = (id: string, title: string, cause: CauseId, note?: string): Signatur
   cause,
   note,
 });
+
+const UNREACHABLE_NOTE =
+  'The connection opened and then ended before the server answered: a load balancer or VIP with no healthy backend on 22623, a firewall or proxy cutting the TLS handshake, or an MCS pod going away.';
 
 /** Ordered: the first match wins, so specific shapes come before general ones. */
 const ERROR_MATCHERS: Matcher[] = [
@@ -128,9 +148,30 @@ const ERROR_MATCHERS: Matcher[] = [
     re: /x509: certificate specifies an incompatible key usage/,
   },
   {
+    signature: {
+      ...sig(
+        'tls-verify-failed',
+        'tls: failed to verify certificate (the x509 reason is not in the text)',
+        'mcs-ca-mismatch',
+        "Go 1.20+ says why after `tls: failed to verify certificate: x509: ...`; that part is missing here. The CA is the most common reason; `mcs-doctor probe` with the host's pointer and --at its clock names the real one.",
+      ),
+      alsoPossible: ['mcs-cert-expired', 'worker-clock-skew', 'mcs-san-mismatch', 'mcs-cert-invalid'],
+    },
+    re: /tls: failed to verify certificate:?\s*(?:x509:?)?\s*$/,
+  },
+  {
     signature: sig('x509-other', 'other certificate error', 'mcs-cert-invalid'),
     re: /(x509: .*)$/,
     fields: ['error'],
+  },
+  {
+    signature: sig(
+      'tls-not-a-handshake',
+      'the server did not answer with TLS',
+      'mcs-not-tls',
+      'Something that speaks neither TLS nor HTTP answers on the port (another service, or a port forward to the wrong place): `mcs-doctor probe` quotes what it sends.',
+    ),
+    re: /tls: (?:first record does not look like a TLS handshake|unsupported SSLv2 handshake received)/,
   },
   {
     signature: sig(
@@ -140,6 +181,16 @@ const ERROR_MATCHERS: Matcher[] = [
       'A plain-HTTP server answers on the TLS port (a proxy, a load balancer, or the 22624 port forwarded to 22623).',
     ),
     re: /server gave HTTP response to HTTPS client/,
+  },
+  {
+    signature: sig(
+      'proxy-error',
+      'the HTTP proxy could not be reached or refused the tunnel',
+      'mcs-unreachable',
+      "Ignition used the pointer's (or the cluster-wide) proxy for the MCS URL: the proxy is unreachable or cannot reach 22623. The api-int name and the machine network belong in noProxy.",
+    ),
+    re: /proxyconnect tcp: (.*)$/,
+    fields: ['error'],
   },
   {
     signature: sig(
@@ -198,6 +249,16 @@ const ERROR_MATCHERS: Matcher[] = [
   },
   {
     signature: sig(
+      'tcp-dial-cut',
+      'the connection to the server failed (the message is cut after "dial tcp")',
+      'mcs-unreachable',
+      'The console cut the error short, but it failed while dialing (connect): refused, no route or timeout. The full line is in the journal (journalctl -b -t ignition).',
+    ),
+    re: /(?:^|: )dial tcp(?: (\S*))?\s*$/,
+    fields: ['address'],
+  },
+  {
+    signature: sig(
       'timeout',
       'timed out waiting for the server',
       'mcs-unreachable',
@@ -205,6 +266,19 @@ const ERROR_MATCHERS: Matcher[] = [
     ),
     re: /(context deadline exceeded|timeout awaiting response headers|TLS handshake timeout|Client\.Timeout exceeded|i\/o timeout)/,
     fields: ['error'],
+  },
+  {
+    signature: sig('connection-reset', 'connection reset by peer', 'mcs-unreachable', UNREACHABLE_NOTE),
+    re: /(?:read|write) tcp (\S+)->(\S+): (?:read|write): connection reset by peer|connection reset by peer/,
+    fields: ['local', 'address'],
+  },
+  {
+    signature: sig('broken-pipe', 'broken pipe', 'mcs-unreachable', UNREACHABLE_NOTE),
+    re: /write: broken pipe/,
+  },
+  {
+    signature: sig('eof', 'EOF: the connection closed before an answer', 'mcs-unreachable', UNREACHABLE_NOTE),
+    re: /(?:^|: )(?:unexpected )?EOF\s*$/,
   },
   {
     signature: sig('tls-error', 'TLS handshake error', 'mcs-cert-invalid'),
@@ -260,10 +334,13 @@ const STATUS_5XX = new Set([
   'Network Authentication Required',
 ]);
 
-const GET_ERROR = /GET error: Get "([^"]+)": (.*)$/;
+/** Go 1.14+ quotes the URL (`Get "https://..."`); before, it did not (`Get https://...: `). */
+const GET_ERROR = /GET error: Get (?:"([^"]+)"|(\S+?)): (.*)$/;
 const GET_RESULT = /GET result: (.*?)\s*$/;
 const ATTEMPT = /GET (\S+): attempt #\d+/;
 const FINAL = /Ignition failed: (.*?)\s*$/;
+/** engine.go's acquireConfig / fetchReferencedConfig lines: the reason without the final `Ignition failed:`. */
+const FETCH_FAILED = /failed to (?:fetch|acquire) config: (.*?)\s*$/;
 
 const HOST_CLOCK_AHEAD = sig(
   'x509-expired-host-clock-ahead',
@@ -277,6 +354,12 @@ function refine(signature: Signature, evidence: Record<string, string>): Signatu
   if (signature.id !== 'x509-expired' || !evidence.certNotAfter) return signature;
   const notAfter = Date.parse(evidence.certNotAfter);
   return Number.isFinite(notAfter) && notAfter > Date.now() ? HOST_CLOCK_AHEAD : signature;
+}
+
+/** Every worker-side signature by id (lenient matching reads hand-typed text into these). */
+export function workerSignature(id: string): Signature | undefined {
+  if (id === UNSUPPORTED_VERSION.id) return UNSUPPORTED_VERSION;
+  return ERROR_MATCHERS.find((m) => m.signature.id === id)?.signature;
 }
 
 function matchError(text: string, url?: string): Classified {
@@ -296,7 +379,7 @@ function matchError(text: string, url?: string): Classified {
 /** Classifies one Ignition message (the line without its log prefix); undefined when irrelevant. */
 export function classifyMessage(message: string): Classified | undefined {
   const getError = GET_ERROR.exec(message);
-  if (getError) return matchError(getError[2] as string, getError[1]);
+  if (getError) return matchError(getError[3] as string, getError[1] ?? getError[2]);
   const result = GET_RESULT.exec(message);
   if (result) {
     const status = result[1] as string;
@@ -307,7 +390,7 @@ export function classifyMessage(message: string): Classified | undefined {
   }
   const attempt = ATTEMPT.exec(message);
   if (attempt) return { kind: 'attempt', url: attempt[1] as string };
-  const final = FINAL.exec(message);
+  const final = FINAL.exec(message) ?? FETCH_FAILED.exec(message);
   if (final) {
     const reason = final[1] as string;
     return reason.includes('unsupported config version')
@@ -317,9 +400,11 @@ export function classifyMessage(message: string): Classified | undefined {
   if (message.includes('Ignition finished successfully'))
     return { kind: 'success', text: 'Ignition finished successfully' };
   // A bare Go error pasted without Ignition's `GET error:` frame (e.g. from a screenshot).
-  if (message.includes('x509: ')) {
+  if (message.includes('x509: ') || message.includes('tls: failed to verify certificate')) {
     const c = matchError(message);
     return c.kind === 'failure' ? c : undefined;
   }
+  // A `GET error:` line in a shape no matcher knows (e.g. cut by the console inside the URL).
+  if (message.includes('GET error:')) return { kind: 'unclassified', text: message };
   return undefined;
 }
