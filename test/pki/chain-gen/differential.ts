@@ -140,6 +140,13 @@ function same(a: Verdict, b: Verdict): boolean {
 /** A text with its variable parts (times, names, numbers) folded, to count error kinds. */
 export function textKind(text: string): string {
   if (text === '') return 'ok';
+  // Keep the reason an unknown authority names (the hint), fold only the candidate's name.
+  const hint =
+    /^x509: certificate signed by unknown authority \(possibly because of "((?:[^"\\]|\\.)*)" while trying to verify candidate authority certificate "(?:[^"\\]|\\.)*"\)$/.exec(
+      text,
+    );
+  if (hint)
+    return `x509: certificate signed by unknown authority (possibly because of «${textKind(JSON.parse(`"${hint[1]}"`) as string)}» ...)`;
   return text
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|[+-]\d\d:\d\d)/g, '<time>')
     .replace(/"(?:[^"\\]|\\.)*"/g, '<q>')
