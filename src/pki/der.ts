@@ -1,8 +1,7 @@
 /**
- * A minimal DER reader and writer. We need the exact bytes of some fields (the subject and
- * issuer Names, which Go compares byte for byte when it looks for a parent), and a few
- * structures @peculiar/x509 cannot build (name constraints with IP ranges). Everything else is
- * parsed with @peculiar/asn1-x509.
+ * A minimal DER reader and writer, for building and inspecting structures (issue.ts writes
+ * name constraints with IP ranges that @peculiar/x509 cannot build). Certificates themselves
+ * are parsed with cryptobyte.ts, which has Go's strictness; this reader is lenient.
  */
 
 export interface Tlv {
