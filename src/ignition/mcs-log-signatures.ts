@@ -108,7 +108,34 @@ const BOOTSTRAP_BARE = /refusing to serve bootstrap configuration to pool "([^"]
 const GET_CONFIG = /couldn't get config for req: (.*?), error: (.*)$/;
 const SERVE =
   /(?:couldn't convert config for req: (.*?), error: (.*)|failed to (?:translate|prepare|marshal|write) (.*?) (?:config|response): (.*))$/;
-const POOL_REQUESTED = /Pool "?([^"\s]+)"? requested by address:"([^"]*)"(?: User-Agent:"([^"]*)")?/;
+// `Pool worker` up to 4.15 (%s), `Pool "worker"` from 4.16 (%q); the rest are Go-quoted (%q).
+const POOL_REQUESTED =
+  /Pool "?([^"\s]+)"? requested by address:"((?:[^"\\]|\\.)*)"(?: User-Agent:"((?:[^"\\]|\\.)*)")?(?: Accept-Header: "((?:[^"\\]|\\.)*)")?/;
+
+/** One MCS log message about a request, as data: what diagnose's facts and explain both read. */
+export type McsLine =
+  | { type: 'request'; pool: string; address: string; userAgent?: string; accept?: string }
+  | { type: 'handshake-error'; from: string; error: string }
+  | { type: 'get-config-error'; request: string; error: string };
+
+/** Reads a request, handshake-error or GetConfig-error line of the MCS (without its log prefix). */
+export function readMcsLine(message: string): McsLine | undefined {
+  const requested = POOL_REQUESTED.exec(message);
+  if (requested) {
+    return {
+      type: 'request',
+      pool: requested[1] as string,
+      address: requested[2] as string,
+      ...(requested[3] !== undefined ? { userAgent: requested[3] } : {}),
+      ...(requested[4] !== undefined ? { accept: requested[4] } : {}),
+    };
+  }
+  const hs = HANDSHAKE.exec(message);
+  if (hs) return { type: 'handshake-error', from: hs[1] as string, error: hs[2] as string };
+  const gc = GET_CONFIG.exec(message);
+  if (gc) return { type: 'get-config-error', request: gc[1] as string, error: gc[2] as string };
+  return undefined;
+}
 /** api.go detectSpecVersionFromAcceptHeader: `unsupported Ignition version in Accept header: ...`. */
 const ACCEPT = /unsupported Ignition version in Accept header/;
 
@@ -119,10 +146,9 @@ function poolOf(request: string): string | undefined {
 
 /** Classifies one MCS log message (without its klog prefix); undefined when it is not about requests. */
 export function classifyMcsMessage(message: string): Classified | undefined {
-  const hs = HANDSHAKE.exec(message);
-  if (hs) {
-    const from = hs[1] as string;
-    const err = hs[2] as string;
+  const line = readMcsLine(message);
+  if (line?.type === 'handshake-error') {
+    const { from, error: err } = line;
     const evidence = { from, error: err };
     if (/remote error: tls: bad certificate/.test(err))
       return { kind: 'failure', signature: REJECTED_ANY, evidence };
@@ -139,10 +165,8 @@ export function classifyMcsMessage(message: string): Classified | undefined {
       return { kind: 'noise', id: 'mcs-handshake-eof' };
     return { kind: 'unclassified', text: message };
   }
-  const gc = GET_CONFIG.exec(message);
-  if (gc) {
-    const request = gc[1] as string;
-    const error = gc[2] as string;
+  if (line?.type === 'get-config-error') {
+    const { request, error } = line;
     const pool = poolOf(request);
     const evidence: Record<string, string> = { error, ...(pool ? { pool } : {}) };
     if (/refusing to serve bootstrap configuration to pool/.test(error))
@@ -150,6 +174,14 @@ export function classifyMcsMessage(message: string): Classified | undefined {
     if (/could not fetch pool\b.*not found/.test(error))
       return { kind: 'failure', signature: POOL_NOT_FOUND, evidence };
     return { kind: 'failure', signature: GET_CONFIG_FAILED, evidence };
+  }
+  if (line?.type === 'request') {
+    return {
+      kind: 'served',
+      pool: line.pool,
+      from: line.address,
+      ...(line.userAgent !== undefined ? { userAgent: line.userAgent } : {}),
+    };
   }
   const load = LOAD_CERT.exec(message);
   if (load) return { kind: 'failure', signature: CERT_CORRUPT, evidence: { error: load[1] ?? load[0] } };
@@ -166,15 +198,6 @@ export function classifyMcsMessage(message: string): Classified | undefined {
       kind: 'failure',
       signature: SERVE_FAILED,
       evidence: { error: (serve[2] ?? serve[4]) as string, ...(pool ? { pool } : {}) },
-    };
-  }
-  const requested = POOL_REQUESTED.exec(message);
-  if (requested) {
-    return {
-      kind: 'served',
-      pool: requested[1] as string,
-      from: requested[2] as string,
-      ...(requested[3] !== undefined ? { userAgent: requested[3] } : {}),
     };
   }
   if (ACCEPT.test(message))

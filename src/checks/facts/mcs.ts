@@ -1,4 +1,5 @@
 /** The machine-config-server daemonset, its pods, and what their logs say about worker fetches. */
+import { readMcsLine } from '../../ignition/mcs-log-signatures.js';
 import { isMcsDoctorUserAgent } from '../../probes/ignition-client.js';
 import type { KubeObject, Read } from '../../sources/types.js';
 import { containerStatus, isMcsPod, MCS_CONTAINER, type PodLogs } from '../snapshot.js';
@@ -56,12 +57,6 @@ export interface McsFacts {
   logsRead: number;
 }
 
-// `Pool worker` up to 4.15 (%s), `Pool "worker"` from 4.16 (%q); the rest are Go-quoted (%q).
-const FETCH =
-  /Pool "?([^"\s]+)"? requested by address:"((?:[^"\\]|\\.)*)" User-Agent:"((?:[^"\\]|\\.)*)" Accept-Header: "((?:[^"\\]|\\.)*)"/;
-const HANDSHAKE = /http: TLS handshake error from (\S+): (.*)$/;
-/** api.go, right after the request line: the MCS could not render the config and answered 500. */
-const GET_CONFIG_ERROR = /couldn't get config for req: .*?, error: (.*)$/;
 const KLOG_FATAL = /^F\d{4} \d\d:\d\d:\d\d\.\d+\s+\d+ \S+\] (.*)$/;
 const TIMESTAMP = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)\s+/;
 const GO_LOG_TIME = /^(\d{4})\/(\d\d)\/(\d\d) (\d\d:\d\d:\d\d)\s/;
@@ -87,14 +82,14 @@ export function parseMcsLog(pod: string, text: string, into: McsFacts): void {
   for (const raw of text.split('\n')) {
     if (raw === '') continue;
     const { rest, time } = lineTime(raw);
-    const f = FETCH.exec(rest);
-    if (f) {
+    const line = readMcsLine(rest);
+    if (line?.type === 'request') {
       const fetch: LoggedFetch = {
         pod,
-        pool: f[1]!,
-        ip: hostOfAddress(f[2]!),
-        userAgent: f[3]!,
-        accept: f[4]!,
+        pool: line.pool,
+        ip: hostOfAddress(line.address),
+        userAgent: line.userAgent ?? '',
+        accept: line.accept ?? '',
         time,
       };
       last = fetch;
@@ -102,15 +97,13 @@ export function parseMcsLog(pod: string, text: string, into: McsFacts): void {
       else into.fetches.push(fetch);
       continue;
     }
-    const g = GET_CONFIG_ERROR.exec(rest);
-    if (g) {
-      // The request it answers is the last one this pod logged.
-      if (last) last.error = g[1]!;
+    if (line?.type === 'get-config-error') {
+      // api.go logs it right after the request line it answers (500): the last one this pod logged.
+      if (last) last.error = line.error;
       continue;
     }
-    const h = HANDSHAKE.exec(rest);
-    if (h) {
-      into.handshakeErrors.push({ pod, ip: hostOfAddress(h[1]!), error: h[2]!, time });
+    if (line?.type === 'handshake-error') {
+      into.handshakeErrors.push({ pod, ip: hostOfAddress(line.from), error: line.error, time });
       continue;
     }
     const fatal = KLOG_FATAL.exec(rest);
