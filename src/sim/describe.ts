@@ -18,7 +18,12 @@ export function describeCluster(cluster: SimCluster): string {
     `  api-int name     ${network.apiIntName} -> ${network.apiVip} (simulated DNS, used by the hosts)`,
     `  worker hosts     ${seed.hosts.length}${redfish.length > 0 ? `, Redfish BMCs e.g. ${redfish[0]?.bmcUrl}` : ''}`,
   ];
-  if (problem) {
+  if (problem && scenario.latent) {
+    lines.push(
+      `  spare host       ${problem} (available; nothing has failed yet)`,
+      `  after scale-up   ${scenario.latent.afterScaleUp}${scenario.expectedCause ? ` (cause: ${scenario.expectedCause})` : ''}`,
+    );
+  } else if (problem) {
     lines.push(
       `  problem host     ${problem} (expected cause: ${scenario.expectedCause ?? 'none, healthy'})`,
     );
@@ -31,6 +36,17 @@ export function describeCluster(cluster: SimCluster): string {
     '  kubectl get pods -n openshift-machine-config-operator -l k8s-app=machine-config-server',
     '  kubectl get csr',
   );
+  if (problem && scenario.latent) {
+    lines.push(
+      `  mcs-doctor preflight --kubeconfig ${cluster.kubeconfigPath}`,
+      ...seed.objects
+        .filter((o) => o.kind === 'MachineSet')
+        .map(
+          (ms) =>
+            `  kubectl -n openshift-machine-api scale machineset ${ms.metadata.name} --replicas=${((ms.spec as { replicas?: number } | undefined)?.replicas ?? 0) + 1}`,
+        ),
+    );
+  }
   if (problem) lines.push(`  mcs-doctor sim console ${problem}`);
   lines.push('', 'Ready. Press Ctrl-C to stop.', '');
   return lines.join('\n');

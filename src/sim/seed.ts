@@ -70,4 +70,9 @@ export interface ClusterSeed {
    * the simulator does not serve); unset: no host's NIC is too small for it.
    */
   clusterNetworkMtu?: number;
+  /**
+   * The machine-api-controllers deployment has no Ready pod: nothing reconciles MachineSets or
+   * Machines (a scale-up creates no Machine), while the rest of the cluster runs.
+   */
+  machineApiControllersDown?: boolean;
 }

@@ -94,7 +94,8 @@ function hostPointer(cluster: SimCluster, host: string): string {
   );
 }
 
-for (const scenario of listScenarios()) {
+// Latent scenarios have nothing failing yet: test/commands/preflight.test.ts runs them.
+for (const scenario of listScenarios().filter((s) => !s.latent)) {
   describe(`diagnose: scenario ${scenario.name}`, () => {
     let cluster: SimCluster;
     const host = scenario.host ?? 'worker-0';

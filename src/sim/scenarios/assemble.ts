@@ -8,10 +8,20 @@ import type { KubeObject } from '../kube/types.js';
 import type { SimNetwork } from '../network.js';
 import type { ClusterSeed, HostSeed, OpenShiftVersion, VipMode } from '../seed.js';
 import { bareMetalHost, bmcSecret, bootMac, type BmhPlan, type BmhState } from './objects/bmh.js';
-import { clusterOperators, clusterVersion, infrastructure, namespaces } from './objects/config.js';
+import {
+  clusterOperators,
+  clusterVersion,
+  degradeClusterOperator,
+  infrastructure,
+  namespaces,
+} from './objects/config.js';
+import { machineApproverPod } from './objects/approver.js';
+import { bootImageRelease } from '../controllers/host/boot-image.js';
+import { RELEASES } from './versions.js';
 import { approvedNodeCsrs } from './objects/csr.js';
 import { machine, workerMachineSet } from './objects/machines.js';
 import {
+  coreosBootImages,
   machineConfigPool,
   machineConfigs,
   mcsCaObjects,
@@ -74,6 +84,16 @@ export interface ScenarioShape {
    * serves while updatedMachineCount is 0, was deleted.
    */
   workerPoolPausedConfigDeleted?: boolean;
+  /**
+   * The worker pool cannot render (an administrator's MachineConfig with an invalid Ignition
+   * config): RenderDegraded with this message, and the rendered config the pool names, deleted
+   * by a clean-up, is never made again. The MCS answers new workers 500.
+   */
+  workerPoolRenderDegraded?: { message: string; badConfig: KubeObject };
+  /** A ClusterOperator whose last sync failed: Degraded True with this reason and message. */
+  degradedOperator?: { name: string; reason: string; message: string; available?: boolean };
+  /** The machine-api-controllers deployment runs no Ready pod: no MachineSet or Machine is reconciled. */
+  machineApiControllersDown?: boolean;
   /** network.config.openshift.io/cluster status.clusterNetworkMTU (unset: MTU plays no part). */
   clusterNetworkMtu?: number;
   /** PEM of kube-system/root-ca `ca.crt`. */
@@ -85,9 +105,11 @@ export interface ScenarioShape {
   problem: {
     /**
      * BMH state the problem host starts in; `joined`: provisioned, fetched its Ignition, CSRs
-     * approved and Node registered before the cluster started, its system up (HostSeed.running).
+     * approved and Node registered before the cluster started, its system up (HostSeed.running);
+     * `available`: a spare host, inspected, powered off, claimed by no Machine: the MachineSet
+     * stops at the joined hosts, and scaling it up by one provisions this host.
      */
-    state: 'provisioning' | 'registering' | 'joined';
+    state: 'provisioning' | 'registering' | 'joined' | 'available';
     /** MTU its NIC comes up with (HostSeed.nicMtu). */
     nicMtu?: number;
     clockOffsetMs?: number;
@@ -140,6 +162,7 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
   }
   objects.push(...mcsCaObjects(shape.pki, shape.pki.mcsCa?.cert.notBefore ?? at(0)));
   objects.push(rootCaConfigMap(shape.rootCaConfigMapPem, at(300_000)));
+  objects.push(coreosBootImages(version, RELEASES[version].full, bootImageRelease(version), upgradedAt));
 
   // User data.
   const pointer = (role: string, style: PointerStyle, cas: string[]): string =>
@@ -164,6 +187,8 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
   const paused = shape.workerPoolPausedConfigDeleted
     ? pausedUpdateConfigs('worker', rendered.worker, ago(7 * DAY_MS), version)
     : undefined;
+  const renderDegraded = shape.workerPoolRenderDegraded;
+  const renderDegradedAt = ago(2 * DAY_MS);
   const pools = {
     master: machineConfigPool(
       { pool: 'master', rendered: rendered.master, machineCount: masters },
@@ -177,9 +202,10 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
         machineCount: joinedCount,
         ...(problemNotReady ? { notReady: 1 } : {}),
         ...(paused ? { pausedBefore: { rendered: paused.rendered, source: paused.source } } : {}),
+        ...(renderDegraded ? { renderDegraded: renderDegraded.message } : {}),
       },
       at(900_000),
-      paused ? ago(7 * DAY_MS) : at(2_400_000),
+      paused ? ago(7 * DAY_MS) : renderDegraded ? renderDegradedAt : at(2_400_000),
     ),
   };
   objects.push(
@@ -187,10 +213,12 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
     pools.worker,
     // Someone deleted the rendered config the paused pool's nodes run (a clean-up that kept only
     // the newest rendered config per pool); the render controller recreates only spec's.
+    // Likewise when the pool cannot render: nothing makes its rendered config again.
     ...machineConfigs(rendered, at(900_000), version).filter(
-      (mc) => !(paused && mc.metadata.name === rendered.worker),
+      (mc) => !((paused || renderDegraded) && mc.metadata.name === rendered.worker),
     ),
     ...(paused?.objects ?? []),
+    ...(renderDegraded ? [renderDegraded.badConfig] : []),
   );
   const managedFromConfigMap = shape.pki.mcsCaBundle !== undefined;
   const managedPointers = {
@@ -214,13 +242,21 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
   // What the hosts that joined earlier were provisioned with.
   const joinedUserData = shape.customUserData ? 'worker-user-data-managed' : shape.workerUserData;
 
+  const degradedOperator = shape.degradedOperator;
   objects.push(
     ...clusterOperators(version, upgradedAt, cv, {
       master: rendered.master,
       worker: rendered.worker,
       masters,
       workers: joinedCount,
-    }),
+    }).map((co) =>
+      degradedOperator && co.metadata.name === degradedOperator.name
+        ? degradeClusterOperator(co, degradedOperator, ago(3 * 3_600_000))
+        : co,
+    ),
+  );
+  objects.push(
+    machineApproverPod({ name: 'master-0', ip: network.masterIps[0] ?? network.apiVip }, at(1_800_000)),
   );
 
   // Masters: externally provisioned hosts, their Machines and Nodes.
@@ -288,7 +324,10 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
     (r, i) =>
       r === 'joined' ||
       r === 'provisioning' ||
-      (r === 'problem' && shape.problem.state !== 'registering' && i === 0),
+      (r === 'problem' &&
+        shape.problem.state !== 'registering' &&
+        shape.problem.state !== 'available' &&
+        i === 0),
   ).length;
   const machineSet = shape.machineSet
     ? workerMachineSet(infra, workerMachineCount, shape.workerUserData, at(1_200_000))
@@ -321,7 +360,7 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
         ? recent
           ? ago(3 * 3_600_000)
           : at(2 * 3_600_000 + i * 60_000)
-        : role === 'available'
+        : role === 'available' || state === 'available'
           ? ago(2 * DAY_MS)
           : role === 'registration-error'
             ? ago(DAY_MS)
@@ -443,5 +482,6 @@ export async function assembleSeed(opts: ScenarioOptions, shape: ScenarioShape):
     vip: shape.vip,
     kubeCa: { certPem: shape.pki.kubeCa.certPem, keyPem: shape.pki.kubeCa.keyPem },
     ...(shape.clusterNetworkMtu !== undefined ? { clusterNetworkMtu: shape.clusterNetworkMtu } : {}),
+    ...(shape.machineApiControllersDown ? { machineApiControllersDown: true } : {}),
   };
 }

@@ -8,8 +8,23 @@ import type { CauseId } from '../../core/causes.js';
 import type { ClusterSeed, OpenShiftVersion } from '../seed.js';
 import { assembleSeed, PROBLEM_HOST, type ScenarioOptions, type ScenarioShape } from './assemble.js';
 import { YEAR_MS, DAY_MS } from './objects/meta.js';
-import { joinPem, TEN_YEARS_MS } from './pki.js';
+import { adminMachineConfig } from './objects/mco.js';
+import { issueRootCa, joinPem, TEN_YEARS_MS } from './pki.js';
 import { healthyShape, rotatedPki, upgradedFrom } from './shapes.js';
+import { RELEASES } from './versions.js';
+
+/**
+ * A latent scenario: nothing has failed yet. The problem host is a spare BareMetalHost
+ * (`available`, powered off, claimed by no Machine) and the worker MachineSet stops at the hosts
+ * that joined; scaling the MachineSet up by one makes the machine controller give the spare host
+ * to a new Machine, and it meets the problem on its first boot.
+ */
+export interface LatentStory {
+  /** What the spare host meets once the MachineSet is scaled up, in words. */
+  afterScaleUp: string;
+  /** How it shows: its Ignition fails, its CSR pends, or no Machine is ever made for it. */
+  outcome: 'ignition-failing' | 'csr-pending' | 'no-machine';
+}
 
 export interface ScenarioDef {
   name: string;
@@ -26,6 +41,11 @@ export interface ScenarioDef {
   expectedCause: CauseId | null;
   /** What the simulated controllers must do for the failure to show as it does on a real cluster. */
   requires: readonly string[];
+  /**
+   * Set for a latent scenario: the problem is there before any host is provisioned, and
+   * `expectedCause` is what the spare host meets once the MachineSet is scaled up.
+   */
+  latent?: LatentStory;
   build(opts: ScenarioOptions): Promise<ClusterSeed>;
 }
 
@@ -489,5 +509,181 @@ export const SCENARIO_LIST: readonly ScenarioDef[] = [
       const shape = await healthyShape(opts);
       return { ...shape, problem: { state: 'registering', wrongBmcPassword: true } };
     },
+  }),
+];
+
+const SCALE_UP =
+  "The MachineSet controller creates a Machine when spec.replicas grows; the Metal3 actuator gives it the available BareMetalHost and BMO provisions it with the MachineSet's user-data";
+
+/** A spare host waiting in `available` for the next scale-up, with what the scenario gives it. */
+function spare(shape: ScenarioShape, extra: Partial<ScenarioShape['problem']> = {}): ScenarioShape {
+  return { ...shape, problem: { state: 'available', ...extra } };
+}
+
+/** The staging cluster's installer root-ca: the same subject as this cluster's, another key. */
+async function wrongCaUserData(opts: ScenarioOptions): Promise<ScenarioShape> {
+  const shape = await healthyShape(opts);
+  const staging = await issueRootCa(new Date(opts.now.getTime() - 2 * YEAR_MS));
+  const name = 'worker-rack3-user-data';
+  return spare({
+    ...shape,
+    customUserData: {
+      name,
+      source: `https://${opts.network.apiVip}:${opts.network.mcsPort}/config/worker`,
+      cas: [staging.certPem],
+      created: new Date(opts.now.getTime() - 3 * DAY_MS),
+    },
+    workerUserData: name,
+  });
+}
+
+/**
+ * An administrator's MachineConfig written for a newer cluster (Ignition spec 3.5.0, which this
+ * MCO does not know): the render controller fails on every sync, so pool worker is
+ * RenderDegraded; the rendered config the pool names was removed by a clean-up, and no render
+ * can make it again. The MCS answers /config/worker with 500 (could not fetch config ...).
+ */
+async function poolDegradedShape(opts: ScenarioOptions): Promise<ScenarioShape> {
+  const shape = await healthyShape(opts);
+  const created = new Date(opts.now.getTime() - 2 * DAY_MS);
+  const badConfig = adminMachineConfig('99-worker-chrony-ntp', 'worker', created, {
+    ignition: { version: '3.5.0' },
+    storage: {
+      files: [
+        {
+          path: '/etc/chrony.d/ntp.conf',
+          mode: 420,
+          overwrite: true,
+          contents: { source: `data:,${encodeURIComponent('server ntp.example.test iburst\n')}` },
+        },
+      ],
+    },
+  });
+  return spare({
+    ...shape,
+    workerPoolRenderDegraded: {
+      message:
+        'Failed to render configuration for pool worker: parsing Ignition config failed: unknown version. Supported spec versions: 2.2, 3.0, 3.1, 3.2, 3.3, 3.4',
+      badConfig,
+    },
+  });
+}
+
+export const LATENT_SCENARIOS: readonly ScenarioDef[] = [
+  scenario({
+    name: 'latent-cert-expiring',
+    description:
+      "Nothing has failed yet: the MCS serving certificate expires in 3 days, nothing renews it before 4.19, and the spare host's BMC clock runs 5 days ahead",
+    version: '4.16',
+    versions: PRE_ROTATION,
+    expectedCause: 'worker-clock-skew',
+    latent: {
+      afterScaleUp:
+        "its first boot happens past the certificate's notAfter at its own clock: x509 certificate has expired",
+      outcome: 'ignition-failing',
+    },
+    requires: [
+      SCALE_UP,
+      PROVISION_AND_FETCH,
+      "The host's TLS verification uses HostClock (seed clockOffsetMs)",
+    ],
+    shape: async (opts) =>
+      spare(await healthyShape(opts, { ageMs: TEN_YEARS_MS - 3 * DAY_MS, rotate: false }), {
+        clockOffsetMs: 5 * DAY_MS,
+      }),
+  }),
+  scenario({
+    name: 'latent-bmc-clock',
+    description:
+      "Nothing has failed yet: the spare host waiting in available has a BMC clock 3 years behind; the MachineSet's next replica will boot with it",
+    version: '4.16',
+    versions: ALL,
+    expectedCause: 'worker-clock-skew',
+    latent: {
+      afterScaleUp: 'its Ignition finds the MCS certificate not yet valid at its clock',
+      outcome: 'ignition-failing',
+    },
+    requires: [
+      SCALE_UP,
+      PROVISION_AND_FETCH,
+      "The host's TLS verification uses HostClock (seed clockOffsetMs)",
+    ],
+    shape: async (opts) => spare(await healthyShape(opts), { clockOffsetMs: -3 * YEAR_MS }),
+  }),
+  scenario({
+    name: 'latent-user-data-wrong-ca',
+    description:
+      "Nothing has failed yet: the MachineSet hands out worker-rack3-user-data, copied from the staging cluster, whose pointer trusts the staging cluster's root-ca",
+    version: '4.16',
+    versions: ['4.12', '4.16'],
+    expectedCause: 'mcs-ca-mismatch',
+    latent: {
+      afterScaleUp:
+        'its Ignition rejects the MCS certificate: signed by an authority its pointer does not trust',
+      outcome: 'ignition-failing',
+    },
+    requires: [SCALE_UP, PROVISION_AND_FETCH],
+    shape: wrongCaUserData,
+  }),
+  scenario({
+    name: 'latent-pool-degraded',
+    description:
+      "Nothing has failed yet: pool worker is RenderDegraded by an administrator's MachineConfig of spec 3.5.0, and the rendered config it names was deleted: the MCS has nothing to serve new workers",
+    version: '4.16',
+    versions: ALL,
+    expectedCause: 'mcs-server-error',
+    latent: {
+      afterScaleUp: 'its Ignition gets 500 Internal Server Error for /config/worker until it gives up',
+      outcome: 'ignition-failing',
+    },
+    requires: [
+      SCALE_UP,
+      PROVISION_AND_FETCH,
+      'The MCS answers a pool whose rendered MachineConfig is missing with 500 (could not fetch config ...)',
+    ],
+    shape: poolDegradedShape,
+  }),
+  scenario({
+    name: 'latent-inspection-hostname',
+    description:
+      'Nothing has failed yet: inspection reported hostname localhost.localdomain for the spare host, so the Machine it gets will not have the name its kubelet registers with',
+    version: '4.16',
+    versions: ALL,
+    expectedCause: 'csr-pending',
+    latent: {
+      afterScaleUp:
+        'it fetches its Ignition, then its kubelet client CSR stays Pending: no Machine has its name',
+      outcome: 'csr-pending',
+    },
+    requires: [
+      SCALE_UP,
+      PROVISION_AND_FETCH,
+      'The host registers with seed hostname (worker-0), not with BMH hardware.hostname',
+      'The approver matches the client CSR only against Machine InternalDNS addresses',
+    ],
+    shape: async (opts) => spare(await healthyShape(opts), { inspectedHostname: 'localhost.localdomain' }),
+  }),
+  scenario({
+    name: 'latent-operator-degraded',
+    description:
+      'Nothing has failed yet: ClusterOperator machine-api is Degraded, its machine-api-controllers deployment has no Ready pod: a MachineSet scale-up makes no Machine',
+    version: '4.16',
+    versions: ALL,
+    expectedCause: null,
+    latent: {
+      afterScaleUp: 'no Machine is created, so the spare host is never provisioned',
+      outcome: 'no-machine',
+    },
+    requires: ['No MachineSet or Machine is reconciled while seed.machineApiControllersDown is set'],
+    shape: async (opts) =>
+      spare({
+        ...(await healthyShape(opts)),
+        degradedOperator: {
+          name: 'machine-api',
+          reason: 'SyncingFailed',
+          message: `Failed to resync for operator: ${RELEASES[opts.version].full} because deployment machine-api-controllers is not ready. status: (replicas: 1, updated: 1, ready: 0, unavailable: 1)`,
+        },
+        machineApiControllersDown: true,
+      }),
   }),
 ];

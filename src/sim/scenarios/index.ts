@@ -2,18 +2,22 @@
 import { UserError } from '../../core/errors.js';
 import { MAX_SIM_HOSTS, type SimNetwork } from '../network.js';
 import { OPENSHIFT_VERSIONS, type ClusterSeed, type OpenShiftVersion } from '../seed.js';
-import { SCENARIO_LIST, type ScenarioDef } from './catalog.js';
+import { LATENT_SCENARIOS, SCENARIO_LIST, type ScenarioDef } from './catalog.js';
 
-export type { ScenarioDef, ScenarioDef as ScenarioDefinition } from './catalog.js';
+export type { LatentStory, ScenarioDef, ScenarioDef as ScenarioDefinition } from './catalog.js';
+
+/** One scenario per root cause, then the latent ones (nothing failed yet; see LatentStory). */
+const ALL_SCENARIOS: readonly ScenarioDef[] = [...SCENARIO_LIST, ...LATENT_SCENARIOS];
 export { PROBLEM_HOST } from './assemble.js';
 export { loadScenarioObjects } from './load.js';
 
 export const DEFAULT_SIM_HOSTS = 3;
 
-export const SCENARIOS: ReadonlyMap<string, ScenarioDef> = new Map(SCENARIO_LIST.map((s) => [s.name, s]));
+export const SCENARIOS: ReadonlyMap<string, ScenarioDef> = new Map(ALL_SCENARIOS.map((s) => [s.name, s]));
 
+/** Every scenario, as `sim list` shows them. */
 export function listScenarios(): ScenarioDef[] {
-  return [...SCENARIO_LIST];
+  return [...ALL_SCENARIOS];
 }
 
 /** The scenario called `name`; a UserError listing the known ones otherwise. */

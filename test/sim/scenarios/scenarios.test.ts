@@ -76,7 +76,7 @@ describe('scenario seeds', () => {
     return seed;
   };
 
-  for (const def of listScenarios()) {
+  for (const def of listScenarios().filter((s) => !s.latent)) {
     it(`${def.name}: ${def.version}, problem host ${def.host}, cause ${def.expectedCause ?? 'none'}`, async () => {
       const seed = await get(def.name);
       assert.equal(seed.version, def.version);
@@ -164,7 +164,9 @@ describe('scenario seeds', () => {
     const ds = find(seed, 'DaemonSet', 'machine-config-server', 'openshift-machine-config-operator');
     assert.match(JSON.stringify(ds?.spec), /"secretName":"machine-config-server-tls"/);
     assert.equal(
-      seed.objects.filter((o) => o.kind === 'Pod').length,
+      seed.objects.filter(
+        (o) => o.kind === 'Pod' && o.metadata.namespace === 'openshift-machine-config-operator',
+      ).length,
       0,
       'pods are the controller’s to create',
     );
@@ -327,5 +329,114 @@ describe('scenario seeds', () => {
     assert.ok(csrs.some((c) => JSON.stringify(c).includes('system:node:worker-0') || true));
     const pool = find(seed, 'MachineConfigPool', 'worker');
     assert.equal((pool?.status as { unavailableMachineCount: number }).unavailableMachineCount, 1);
+  });
+});
+
+/** What the spare host of a latent scenario will be given: the user-data of the worker MachineSet. */
+function machineSetPointer(seed: ClusterSeed): { name: string; text: string } {
+  const ms = seed.objects.find((o) => o.kind === 'MachineSet');
+  assert.ok(ms, 'a worker MachineSet');
+  const name = JSON.stringify(ms.spec).match(/"userData":\{"name":"([^"]+)"/)?.[1];
+  assert.ok(name, 'the MachineSet names a user-data secret');
+  const secret = find(seed, 'Secret', name, 'openshift-machine-api');
+  assert.ok(secret, `secret ${name}`);
+  return { name, text: secretText(secret, 'userData') };
+}
+
+/** Latent scenarios at the seed: nothing has failed, and the problem waits in the spare host. */
+const LATENT_AT_HOST_CLOCK: Record<string, { now: string; atHost: string }> = {
+  'latent-cert-expiring': { now: 'ok', atHost: 'cert-expired' },
+  'latent-bmc-clock': { now: 'ok', atHost: 'cert-not-yet-valid' },
+  'latent-user-data-wrong-ca': { now: 'unknown-authority', atHost: 'unknown-authority' },
+  'latent-pool-degraded': { now: 'ok', atHost: 'ok' },
+  'latent-inspection-hostname': { now: 'ok', atHost: 'ok' },
+  'latent-operator-degraded': { now: 'ok', atHost: 'ok' },
+};
+
+describe('latent scenario seeds: nothing has failed yet', () => {
+  const latent = listScenarios().filter((s) => s.latent);
+
+  it('one per latent problem, each with what the spare host meets after a scale-up', () => {
+    assert.deepEqual(latent.map((s) => s.name).sort(), Object.keys(LATENT_AT_HOST_CLOCK).sort());
+    for (const def of latent) {
+      assert.ok(def.latent!.afterScaleUp.length > 10, def.name);
+      assert.ok(def.description.startsWith('Nothing has failed yet'), def.name);
+    }
+  });
+
+  for (const def of latent) {
+    it(`${def.name}: the spare host is available, unclaimed and off; the MachineSet stops at the joined hosts`, async () => {
+      const seed = await buildScenario(def.name, { network, now });
+      const bmh = find(seed, 'BareMetalHost', PROBLEM_HOST, 'openshift-machine-api');
+      assert.ok(bmh);
+      assert.equal(bmhState(bmh), 'available');
+      const spec = bmh.spec as { consumerRef?: unknown; userData?: unknown; online: boolean };
+      assert.equal(spec.consumerRef, undefined);
+      assert.equal(spec.userData, undefined);
+      assert.equal(spec.online, false);
+      const host = seed.hosts.find((h) => h.name === PROBLEM_HOST);
+      assert.equal(host?.poweredOn, false);
+      assert.equal(host?.configDrive, undefined);
+      const machines = seed.objects.filter(
+        (o) => o.kind === 'Machine' && !o.metadata.name.includes('-master-'),
+      );
+      const ms = seed.objects.find((o) => o.kind === 'MachineSet');
+      assert.equal((ms?.spec as { replicas: number }).replicas, machines.length);
+      assert.ok(machines.every((m) => (m.status as { phase: string }).phase === 'Running'));
+      // The boot image is recorded where a real cluster records it.
+      const bootImages = find(seed, 'ConfigMap', 'coreos-bootimages', 'openshift-machine-config-operator');
+      assert.match(String((bootImages?.data as Record<string, string>)['stream']), /"stream": "rhcos-4\.16"/);
+
+      const { name, text } = machineSetPointer(seed);
+      const pointer = parsePointer(text, name);
+      const tls = find(seed, 'Secret', 'machine-config-server-tls', 'openshift-machine-config-operator');
+      assert.ok(tls);
+      const chain = parseCertificates(secretText(tls, 'tls.crt'), 'tls.crt');
+      const verify = (at: Date) =>
+        verifyChain({
+          chain,
+          roots: pointer.certificateAuthorities.flatMap((c) => c.certs),
+          host: new URL(pointer.sources[0]?.url ?? '').hostname,
+          at,
+        }).reason;
+      const want = LATENT_AT_HOST_CLOCK[def.name]!;
+      assert.equal(verify(now), want.now);
+      assert.equal(verify(new Date(now.getTime() + (host?.clockOffsetMs ?? 0))), want.atHost);
+    });
+  }
+
+  it('latent-pool-degraded: pool worker RenderDegraded and the rendered config it names is gone', async () => {
+    const seed = await buildScenario('latent-pool-degraded', { network, now });
+    const pool = find(seed, 'MachineConfigPool', 'worker');
+    const status = pool?.status as {
+      configuration: { name: string };
+      conditions: Array<{ type: string; status: string; message: string }>;
+    };
+    assert.equal(status.conditions.find((c) => c.type === 'Degraded')?.status, 'True');
+    assert.match(
+      status.conditions.find((c) => c.type === 'RenderDegraded')?.message ?? '',
+      /Failed to render/,
+    );
+    assert.equal(find(seed, 'MachineConfig', status.configuration.name), undefined);
+    assert.ok(find(seed, 'MachineConfig', '99-worker-chrony-ntp'));
+  });
+
+  it('latent-operator-degraded: machine-api Degraded, its controllers down', async () => {
+    const seed = await buildScenario('latent-operator-degraded', { network, now });
+    const co = find(seed, 'ClusterOperator', 'machine-api');
+    const degraded = (
+      co?.status as { conditions: Array<{ type: string; status: string; message: string }> }
+    ).conditions.find((c) => c.type === 'Degraded');
+    assert.equal(degraded?.status, 'True');
+    assert.match(degraded?.message ?? '', /machine-api-controllers is not ready/);
+    assert.equal(seed.machineApiControllersDown, true);
+  });
+
+  it('every scenario seeds the machine-approver pod', async () => {
+    const seed = await buildScenario('healthy', { network, now });
+    const pod = seed.objects.find(
+      (o) => o.kind === 'Pod' && o.metadata.namespace === 'openshift-cluster-machine-approver',
+    );
+    assert.equal(pod?.metadata.labels?.['app'], 'machine-approver');
   });
 });

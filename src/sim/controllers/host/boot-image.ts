@@ -57,6 +57,14 @@ export function bootImageFor(version: OpenShiftVersion): BootImage {
   };
 }
 
+/**
+ * The RHCOS build of the boot image (`416.94.202406251923-0`, `9.6.20250611-0`): what the
+ * cluster records as the `metal` artifact's release in configmap coreos-bootimages.
+ */
+export function bootImageRelease(version: OpenShiftVersion): string {
+  return /CoreOS (\S+)/.exec(BOOT_IMAGES[version].osImage)?.[1] ?? '';
+}
+
 /** The request headers this Ignition sends: it asks for the newest stable spec it knows. */
 export function ignitionRequestHeaders(ignitionVersion: string): { accept: string; userAgent: string } {
   return { accept: acceptForSpec(maxStableSpec(ignitionVersion)), userAgent: `Ignition/${ignitionVersion}` };

@@ -35,6 +35,8 @@ export class MachineApiControllers implements SimComponent {
       this.options.podLogKey ??
         LogBook.podKey('openshift-machine-api', 'machine-api-controllers', 'machine-controller'),
     );
+    // Its pod is not running: nothing watches MachineSets, Machines or Nodes.
+    if (ctx.seed.machineApiControllersDown) return;
     const queue = new WorkQueue(
       (key) => this.handle(key),
       (key, err) =>

@@ -18,6 +18,7 @@ export const SEED_NAMESPACES = [
   'openshift-config-managed',
   MACHINE_API_NS,
   MCO_NS,
+  'openshift-cluster-machine-approver',
 ];
 
 export function namespaces(installedAt: Date, clusterVersion: KubeObject): KubeObject[] {
@@ -279,4 +280,38 @@ export function clusterOperators(
       ],
     ),
   ];
+}
+
+/**
+ * A ClusterOperator's status as its operator writes it when a sync fails: Degraded True with the
+ * reason and message, Progressing False, Available as given (library-go and machine-api-operator
+ * statusDegraded keep Available as it was unless the operand is gone).
+ */
+export function degradeClusterOperator(
+  co: KubeObject,
+  degraded: { reason: string; message: string; available?: boolean },
+  since: Date,
+): KubeObject {
+  const t = iso(since);
+  const status = (co.status ?? {}) as { conditions?: Array<Record<string, unknown>> };
+  const conditions = (status.conditions ?? []).map((c) => {
+    if (c['type'] === 'Degraded')
+      return {
+        lastTransitionTime: t,
+        message: degraded.message,
+        reason: degraded.reason,
+        status: 'True',
+        type: 'Degraded',
+      };
+    if (c['type'] === 'Available' && degraded.available === false)
+      return {
+        ...c,
+        lastTransitionTime: t,
+        status: 'False',
+        reason: degraded.reason,
+        message: degraded.message,
+      };
+    return c;
+  });
+  return { ...co, status: { ...status, conditions } };
 }

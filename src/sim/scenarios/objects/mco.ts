@@ -265,6 +265,11 @@ export interface PoolPlan {
   /** Nodes of the pool that are not Ready (the node controller counts them unavailable). */
   notReady?: number;
   /**
+   * The render controller cannot render the pool (an invalid MachineConfig): RenderDegraded and
+   * Degraded True with this message (render_controller.go syncFailingStatus).
+   */
+  renderDegraded?: string;
+  /**
    * The pool is paused (spec.paused) after a new MachineConfig: the render controller put the new
    * rendered config in spec, the node controller (calculateStatus, node/status.go) keeps
    * status.configuration on `rendered` while no node runs the new one: updatedMachineCount 0,
@@ -301,13 +306,14 @@ export function machineConfigPool(plan: PoolPlan, created: Date, updatedAt: Date
   const notReady = plan.notReady ?? 0;
   const updated = paused ? 0 : plan.machineCount;
   const t = iso(updatedAt);
-  const cond = (type: string, status: string, message = ''): Record<string, string> => ({
+  const cond = (type: string, status: string, message = '', reason = ''): Record<string, string> => ({
     lastTransitionTime: t,
     message,
-    reason: '',
+    reason,
     status,
     type,
   });
+  const renderDegraded = plan.renderDegraded;
   return {
     apiVersion: 'machineconfiguration.openshift.io/v1',
     kind: 'MachineConfigPool',
@@ -331,9 +337,13 @@ export function machineConfigPool(plan: PoolPlan, created: Date, updatedAt: Date
     status: {
       certExpirys: [],
       conditions: [
-        cond('RenderDegraded', 'False'),
+        renderDegraded
+          ? cond('RenderDegraded', 'True', renderDegraded, 'RenderDegraded')
+          : cond('RenderDegraded', 'False'),
         cond('NodeDegraded', 'False'),
-        cond('Degraded', 'False'),
+        renderDegraded
+          ? cond('Degraded', 'True', renderDegraded, 'RenderDegraded')
+          : cond('Degraded', 'False'),
         ...(paused || notReady > 0
           ? [
               cond('Updated', 'False'),
@@ -482,4 +492,56 @@ export function pausedUpdateConfigs(
       ),
     ],
   };
+}
+
+/**
+ * ConfigMap `coreos-bootimages`: the boot images the installer's release ships, as the MCO
+ * publishes them (`stream`: the CoreOS stream metadata, `releaseVersion`). New hosts boot the
+ * `metal` artifact of this stream; its release names the RHCOS build, hence its Ignition.
+ */
+export function coreosBootImages(
+  version: OpenShiftVersion,
+  releaseVersion: string,
+  rhcosRelease: string,
+  created: Date,
+): KubeObject {
+  const artifact = (format: string): Record<string, unknown> => ({
+    disk: {
+      location: `https://rhcos.mirror.openshift.com/art/storage/prod/streams/${version}/builds/${rhcosRelease}/x86_64/rhcos-${rhcosRelease}-metal.x86_64.${format}`,
+      sha256: createHash('sha256').update(`${rhcosRelease} ${format}`).digest('hex'),
+    },
+  });
+  const stream = {
+    stream: `rhcos-${version}`,
+    metadata: { 'last-modified': iso(created), generator: 'plume cosa2stream 0.16.0+dev' },
+    architectures: {
+      x86_64: {
+        artifacts: {
+          metal: {
+            release: rhcosRelease,
+            formats: { iso: artifact('iso'), 'raw.gz': artifact('raw.gz') },
+          },
+        },
+      },
+    },
+  };
+  return {
+    apiVersion: 'v1',
+    kind: 'ConfigMap',
+    metadata: meta('coreos-bootimages', created, {
+      namespace: MCO_NS,
+      annotations: { 'include.release.openshift.io/self-managed-high-availability': 'true' },
+    }),
+    data: { releaseVersion, stream: JSON.stringify(stream, null, 2) },
+  };
+}
+
+/** A MachineConfig an administrator applied to a pool (labelled with its role), as `oc apply` leaves it. */
+export function adminMachineConfig(
+  name: string,
+  pool: string,
+  created: Date,
+  config: Record<string, unknown>,
+): KubeObject {
+  return machineConfig(name, pool, created, config);
 }
