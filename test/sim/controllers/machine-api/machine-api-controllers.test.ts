@@ -330,7 +330,6 @@ describe('MachineApiControllers with the BareMetalOperator', () => {
       };
     });
     const before = h.store.resourceVersion();
-    const t0 = performance.now();
     const bmo = new BareMetalOperator();
     const mapi = new MachineApiControllers();
     await bmo.start(h.ctx);
@@ -341,9 +340,7 @@ describe('MachineApiControllers with the BareMetalOperator', () => {
       h.abort();
     });
     await sleep(100);
-    const elapsed = performance.now() - t0;
     assert.equal(h.store.resourceVersion(), before, 'no object was written');
     assert.equal(bmo.pendingTimers, 0);
-    assert.ok(elapsed < 5000, `took ${elapsed} ms`);
   });
 });

@@ -331,14 +331,11 @@ describe('BareMetalOperator', () => {
       });
     }
     const before = h.store.resourceVersion();
-    const t0 = performance.now();
     const bmo = await started(h);
     operators.push(bmo);
     await sleep(50);
-    const elapsed = performance.now() - t0;
     assert.equal(h.store.resourceVersion(), before, 'no object was written');
     assert.equal(bmo.pendingTimers, 0);
-    assert.ok(elapsed < 3000, `took ${elapsed} ms`);
     // and they are still managed: a power change from outside shows in the status
     h.ctx.hosts.get('worker-7')?.setPower('Off', 'test');
     assert.equal(getBmh(h, 'worker-7').status.poweredOn, false);
