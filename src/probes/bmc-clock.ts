@@ -82,9 +82,19 @@ export function parseRedfishDateTime(value: string): { at: Date; note?: string }
     const at = new Date(v);
     return Number.isNaN(at.getTime()) ? undefined : { at };
   }
-  const asUtc = Date.parse(/[zZ]$|[+-]\d\d:?\d\d$|\b(UTC|GMT)\b/.test(v) ? v : `${v} UTC`);
+  const asUtc = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(v)
+    ? Date.parse(`${v}Z`)
+    : Date.parse(/[zZ]$|[+-]\d\d:?\d\d$|\b(UTC|GMT)\b/.test(v) ? v : `${v} UTC`);
   if (Number.isNaN(asUtc)) return undefined;
   return { at: new Date(asUtc), note: `the BMC's DateTime "${v}" has no UTC offset: read as UTC` };
+}
+
+/**
+ * A clock shown in whole seconds is on average half a second further on than it says: added to
+ * the offset, so that a clock an hour ahead reads +1h, not 59m59.5s.
+ */
+function truncationMs(dateTime: string): number {
+  return /\d:\d\d\.\d/.test(dateTime) ? 0 : 500;
 }
 
 export async function readClock(endpoint: BmcEndpoint): Promise<BmcClockReading> {
@@ -128,7 +138,8 @@ export async function readClock(endpoint: BmcEndpoint): Promise<BmcClockReading>
       dateTime: clock.dateTime,
       bmcTime: parsed.at,
       // readBmcClock took the midpoint of the request; its own reading of the text may differ.
-      offsetMs: clock.offsetMs + (parsed.at.getTime() - clock.bmcTime.getTime()),
+      offsetMs:
+        clock.offsetMs + (parsed.at.getTime() - clock.bmcTime.getTime()) + truncationMs(clock.dateTime),
       manager: clock.manager,
       localOffset: clock.localOffset,
       note: parsed.note,
@@ -150,7 +161,7 @@ export async function readClock(endpoint: BmcEndpoint): Promise<BmcClockReading>
       protocol,
       dateTime: clock.text,
       bmcTime: clock.bmcTime,
-      offsetMs: clock.offsetMs,
+      offsetMs: clock.offsetMs + truncationMs(clock.text),
       manager: 'SEL',
       note: clock.sinceInit
         ? 'the IPMI time stamp counts seconds since the BMC started: its clock was never set'
