@@ -123,6 +123,12 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
     if (flags.backupDir && (await BackupDir.exists(flags.backupDir))) {
       backup = await BackupDir.open(flags.backupDir);
       const m = backup.manifest;
+      if (m.kind === 'bmc-time') {
+        throw new InputError(`${flags.backupDir} holds BMC clocks saved by bmc-time --set, not a fix`, {
+          where: '--backup-dir',
+          hint: `give a new directory; mcs-doctor restore ${flags.backupDir} puts those clocks back`,
+        });
+      }
       if (m.server !== source.apiServer) {
         throw new InputError(`${flags.backupDir} holds a fix for ${m.server}, not for this cluster`, {
           where: '--backup-dir',
@@ -391,7 +397,9 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
     }
     const m = backup.manifest;
     out(
-      `Restoring ${m.objects.length} object(s) and ${m.clocks.length} BMC clock(s) saved by the ${m.cause} fix of ${m.createdAt}`,
+      m.kind === 'bmc-time'
+        ? `Restoring ${m.clocks.length} BMC clock(s) saved by bmc-time --set of ${m.createdAt}: each goes back to its old offset from this machine's clock (its old time plus the time elapsed since)`
+        : `Restoring ${m.objects.length} object(s) and ${m.clocks.length} BMC clock(s) saved by the ${m.cause} fix of ${m.createdAt}`,
     );
     out(`Cluster: ${source.location}${source.target.user ? `, user ${source.target.user}` : ''}`);
     if (!flags.yes) {
@@ -434,7 +442,9 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
     out(
       failed.length
         ? `${failed.length} object(s) could not be restored; the others are back.`
-        : 'Every object is back as it was.',
+        : m.kind === 'bmc-time'
+          ? 'Every BMC clock is back at its old offset.'
+          : 'Every object is back as it was.',
     );
     if (data) writeRestoreData(data, source, dir, m.cause, outcomes, mcs, lines);
     return failed.length || !servingOk ? ExitCode.problem : ExitCode.healthy;
