@@ -3,6 +3,7 @@ import { ExitCode, UserError, formatUserError } from '../core/errors.js';
 import { probeCommand } from '../commands/probe.js';
 import { explainCommand } from '../commands/explain.js';
 import { simCommand } from '../commands/sim.js';
+import { bmcTimeCommand } from '../commands/bmc-time.js';
 import { diagnoseCommand } from '../commands/diagnose.js';
 import { fixCommand, restoreCommand } from '../commands/fix.js';
 import { verifyCommand } from '../commands/verify.js';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   program.addCommand(fixCommand());
   program.addCommand(restoreCommand());
   program.addCommand(verifyCommand());
+  program.addCommand(bmcTimeCommand());
   program.addCommand(probeCommand());
   program.addCommand(explainCommand());
   program.addCommand(simCommand());
