@@ -281,7 +281,11 @@ export async function runBmcTime(flags: BmcTimeFlags): Promise<number> {
     };
     const allNamespaces = flags.allNamespaces === true;
     const p = palette(!data && colourEnabled(process.stdout));
-    if (!data) process.stdout.write(renderBmcTimeText(summarise(report), p, allNamespaces));
+    if (!data) {
+      process.stdout.write(
+        renderBmcTimeText(summarise(report), p, allNamespaces, { setting: flags.set === true }),
+      );
+    }
 
     let setFailed = false;
     if (flags.set) {

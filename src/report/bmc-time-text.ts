@@ -85,7 +85,12 @@ function summaryLine(report: BmcTimeReport): string {
   return `${n} BareMetalHost${n === 1 ? '' : 's'}: ${parts.join(', ') || 'none'}.`;
 }
 
-export function renderBmcTimeText(report: BmcTimeReport, p: Palette, allNamespaces: boolean): string {
+export function renderBmcTimeText(
+  report: BmcTimeReport,
+  p: Palette,
+  allNamespaces: boolean,
+  options: { setting?: boolean } = {},
+): string {
   const lines: string[] = [];
   lines.push(
     `Cluster: ${report.target.server} (context ${report.target.context}), ${report.namespace ? `namespace ${report.namespace}` : 'every namespace'}; this machine's clock: ${report.now}`,
@@ -105,7 +110,7 @@ export function renderBmcTimeText(report: BmcTimeReport, p: Palette, allNamespac
   }
   lines.push('');
   lines.push(summaryLine(report));
-  if (report.summary.skewed > 0 && !report.set) {
+  if (report.summary.skewed > 0 && !report.set && !options.setting) {
     lines.push(
       `To set the skewed clocks to this machine's time (a plan, a confirmation and a backup first): mcs-doctor bmc-time --set`,
     );
