@@ -89,6 +89,13 @@ export async function restoreBackup(
   }
   for (const clock of backup.manifest.clocks) {
     const what = `BMC clock of ${clock.namespace}/${clock.host}`;
+    if (backup.manifest.kind === 'bmc-time' && backup.stepStatus(clock.step) === 'failed') {
+      // bmc-time --set records a clock before setting it; a set the BMC refused changed nothing.
+      const message = 'never changed: the BMC refused the new clock';
+      outcomes.push({ object: what, action: 'skipped', message });
+      out(`skipped ${what}: ${message}`);
+      continue;
+    }
     try {
       const message = await restoreBmcClock(api, clock);
       outcomes.push({ object: what, action: 'restored', message });

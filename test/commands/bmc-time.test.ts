@@ -60,7 +60,7 @@ interface PlainBmc {
 }
 
 /** A simulated Redfish service over plain http (`+http` schemes) on a loopback address. */
-async function startHttpBmc(host: string, clock: HostClock): Promise<PlainBmc> {
+async function startHttpBmc(host: string, clock: HostClock, refuseClockSet = false): Promise<PlainBmc> {
   const tree = await loadMockupTree(defaultMockupDir());
   const service = new BmcService({
     tree,
@@ -68,7 +68,7 @@ async function startHttpBmc(host: string, clock: HostClock): Promise<PlainBmc> {
     clock,
     power: () => 'Off',
     setPower: () => {},
-    refuseClockSet: false,
+    refuseClockSet,
     timeoutMs: 10_000,
   });
   const server: Server = createServer((req, res) => service.handle(req, res));
@@ -129,6 +129,7 @@ describe('bmc-time on a simulated cluster, real kubectl, Redfish BMCs and ipmi_s
   let tmp: string;
   let http4: PlainBmc;
   let http6: PlainBmc;
+  let locked: PlainBmc;
   let ipmi: IpmiSim;
   const printed: string[] = [];
   const secrets: string[] = [];
@@ -166,6 +167,8 @@ describe('bmc-time on a simulated cluster, real kubectl, Redfish BMCs and ipmi_s
     const clock = new HostClock(3_600_000);
     http4 = await startHttpBmc('127.0.0.1', clock);
     http6 = await startHttpBmc('::1', clock);
+    // a BMC whose clock follows NTP: it refuses PATCH DateTime (PropertyValueConflict)
+    locked = await startHttpBmc('127.0.0.1', new HostClock(-600_000), true);
     ipmi = await startIpmiSim(IPMI_BMC);
 
     const worker1 = cluster.seed.hosts.find((h) => h.name === 'worker-1')!;
@@ -186,6 +189,7 @@ describe('bmc-time on a simulated cluster, real kubectl, Redfish BMCs and ipmi_s
       secret(LAB, 'sim-bmc', { username: worker1.bmc.username, password: worker1.bmc.password }),
       secret(LAB, 'ipmi-bmc-wrong', { username: IPMI_BMC.username, password: 'Wrong-Ipmi-7t' }),
       secret(LAB, 'no-password', { username: 'someone' }),
+      secret(LAB, 'lab-bmc', HTTP_BMC),
     ];
     secrets.push('Wrong-Pass-31x', 'Wrong-Ipmi-7t');
     for (const base of REDFISH_BASES) {
@@ -235,6 +239,7 @@ describe('bmc-time on a simulated cluster, real kubectl, Redfish BMCs and ipmi_s
       ['refused-address', `floppy://${https}`, 'sim-bmc', 'unsupported', false],
       ['nothing-listens', `redfish+http://127.0.0.1:${closed}${SYSTEM}`, 'sim-bmc', 'unreachable', false],
       ['self-signed', `redfish://${https}${SYSTEM}`, 'sim-bmc', 'unreachable', true],
+      ['ntp-locked', `redfish+http://127.0.0.1:${locked.port}${SYSTEM}`, 'lab-bmc', 'skewed', false],
     ] as const) {
       objects.push(bmh(LAB, name, address, cred, verify));
       expected.set(`${LAB}/${name}`, status);
@@ -250,7 +255,7 @@ describe('bmc-time on a simulated cluster, real kubectl, Redfish BMCs and ipmi_s
   });
 
   after(async () => {
-    await Promise.all([cluster?.close(), http4?.close(), http6?.close(), ipmi?.close()]);
+    await Promise.all([cluster?.close(), http4?.close(), http6?.close(), locked?.close(), ipmi?.close()]);
     await rm(tmp, { recursive: true, force: true });
   });
 
@@ -415,8 +420,17 @@ describe('bmc-time on a simulated cluster, real kubectl, Redfish BMCs and ipmi_s
     assert.equal(report.set?.applied, true);
     assert.equal(report.set?.backupDir, backupDir);
     assert.equal(report.set?.clocks.length, skewed.length);
-    for (const c of report.set!.clocks) assert.equal(c.status, 'set', `${c.host}: ${c.message}`);
-    for (const h of skewed) {
+    for (const c of report.set!.clocks) {
+      assert.equal(c.status, c.host === 'ntp-locked' ? 'failed' : 'set', `${c.host}: ${c.message}`);
+    }
+    const refused = report.set!.clocks.find((c) => c.host === 'ntp-locked')!;
+    assert.match(
+      refused.message!,
+      /did not take the new clock \(unsupported\): PATCH \S+: HTTP 400: The property 'DateTime' could not be written because its value would conflict with the value of the 'NTP\/ProtocolEnabled' property/,
+    );
+    assert.equal(row(report, LAB, 'ntp-locked').status, 'skewed');
+    assert.match(report.messages.join('\n'), /FAILED bmc-lab\/ntp-locked: /);
+    for (const h of skewed.filter((x) => x.host !== 'ntp-locked')) {
       const now = row(report, h.namespace, h.host);
       assert.equal(now.status, 'ok', `${h.host} after --set: ${JSON.stringify(now)}`);
       assert.ok(Math.abs(now.skewMs!) < 5000, `${h.host}: ${now.skew}`);
@@ -424,7 +438,10 @@ describe('bmc-time on a simulated cluster, real kubectl, Redfish BMCs and ipmi_s
     }
     // Redfish kept the Manager's own local offset
     assert.match(row(report, MAPI, 'worker-0').bmcDateTime!, /\+06:00$/);
-    assert.match(report.messages.join('\n'), /Set \d+ BMC clock\(s\)\. To undo: mcs-doctor restore /);
+    assert.match(
+      report.messages.join('\n'),
+      /Some clocks could not be set \(above\)\. What was set can be undone with: mcs-doctor restore /,
+    );
 
     // the backup: private, the old clocks, no credentials
     assert.equal((await stat(backupDir)).mode & 0o777, 0o700);
@@ -459,6 +476,10 @@ describe('bmc-time on a simulated cluster, real kubectl, Redfish BMCs and ipmi_s
     assert.match(
       restored.stdout,
       /restored BMC clock of openshift-machine-api\/ipmi: reads (S\+ |01\/01\/70 )/,
+    );
+    assert.match(
+      restored.stdout,
+      /skipped BMC clock of bmc-lab\/ntp-locked: never changed: the BMC refused the new clock/,
     );
     assert.match(restored.stdout, /Every BMC clock is back at its old offset\./);
     const back = json(await cli(['-A', '-o', 'json']));
