@@ -92,7 +92,7 @@ export interface BmcTimeSetResult {
 export interface BmcTimeReport {
   schemaVersion: 1;
   target: BmcTimeTarget;
-  /** The namespace listed; null with -A (every namespace). */
+  /** The namespace listed (with --host alone: the host's); null with -A (every namespace). */
   namespace: string | null;
   /** This machine's clock when the clocks were read. */
   now: string;
