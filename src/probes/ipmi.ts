@@ -135,10 +135,10 @@ interface Run {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-function runIpmitool(req: IpmiRequest, command: string[]): Promise<Run> {
-  const timeoutMs = req.timeoutMs && req.timeoutMs > 0 ? req.timeoutMs : DEFAULT_TIMEOUT_MS;
-  // Two tries of -N seconds each fit in the deadline; the kill below is the safety net.
-  const perTry = Math.max(1, Math.floor(timeoutMs / 2500));
+/** One ipmitool run, killed after `killAfterMs`. */
+function runOnce(req: IpmiRequest, command: string[], killAfterMs: number): Promise<Run> {
+  // As Ironic runs it by default: one-second waits and one retry per message (`-N 1 -R 1`); the
+  // retries are runIpmitool's, within the deadline.
   const args = [
     '-I',
     'lanplus',
@@ -152,7 +152,7 @@ function runIpmitool(req: IpmiRequest, command: string[]): Promise<Run> {
     '-L',
     req.privilege ?? 'ADMINISTRATOR',
     '-N',
-    String(perTry),
+    '1',
     '-R',
     '1',
     '-v',
@@ -192,7 +192,7 @@ function runIpmitool(req: IpmiRequest, command: string[]): Promise<Run> {
     const timer = setTimeout(() => {
       timedOut = true;
       child.kill('SIGKILL');
-    }, timeoutMs);
+    }, killAfterMs);
     child.on('error', (err) => {
       spawnError = err as NodeJS.ErrnoException;
     });
@@ -208,6 +208,24 @@ function runIpmitool(req: IpmiRequest, command: string[]): Promise<Run> {
       });
     });
   });
+}
+
+/** No answer at all (as opposed to a refusal): worth another try while the deadline allows. */
+const NO_ANSWER =
+  /Get Auth Capabilities error|No response from remote controller|Error issuing Get Channel Authentication Capabilities/i;
+
+/**
+ * ipmitool until it gets an answer or the deadline (`timeoutMs`, default 10 s) passes: a run
+ * that heard nothing from the BMC (UDP: a lost datagram) is tried again if 2.5 s are left.
+ */
+async function runIpmitool(req: IpmiRequest, command: string[]): Promise<Run> {
+  const timeoutMs = req.timeoutMs && req.timeoutMs > 0 ? req.timeoutMs : DEFAULT_TIMEOUT_MS;
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const run = await runOnce(req, command, Math.max(1, deadline - Date.now()));
+    if (run.code === 0 || run.timedOut || run.spawnError || !NO_ANSWER.test(run.stderr)) return run;
+    if (deadline - Date.now() < 2500) return run;
+  }
 }
 
 /** ipmitool's chatter that says nothing about the outcome. */
