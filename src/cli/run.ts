@@ -8,6 +8,7 @@ import { diagnoseCommand } from '../commands/diagnose.js';
 import { fixCommand, restoreCommand } from '../commands/fix.js';
 import { verifyCommand } from '../commands/verify.js';
 import { contextCommand } from '../commands/context.js';
+import { preflightCommand } from '../commands/preflight.js';
 import { normaliseBooleanFlags } from '../commands/flags.js';
 import { InputError } from '../core/errors.js';
 import { VERSION } from '../version.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .exitOverride();
   program.addCommand(diagnoseCommand());
+  program.addCommand(preflightCommand());
   program.addCommand(fixCommand());
   program.addCommand(restoreCommand());
   program.addCommand(verifyCommand());
