@@ -9,6 +9,7 @@ import { fixCommand, restoreCommand } from '../commands/fix.js';
 import { verifyCommand } from '../commands/verify.js';
 import { contextCommand } from '../commands/context.js';
 import { preflightCommand } from '../commands/preflight.js';
+import { certsCommand } from '../commands/certs.js';
 import { normaliseBooleanFlags } from '../commands/flags.js';
 import { InputError } from '../core/errors.js';
 import { VERSION } from '../version.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   program.addCommand(explainCommand());
   program.addCommand(simCommand());
   program.addCommand(contextCommand());
+  program.addCommand(certsCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }
