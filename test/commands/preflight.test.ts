@@ -87,6 +87,16 @@ function lastGetLine(consoleText: string): string | undefined {
   return last?.slice(last.indexOf('GET '));
 }
 
+test('sim list shows every latent scenario with its description', async () => {
+  const r = await runCli(['sim', 'list']);
+  assert.equal(r.code, 0, r.stderr);
+  for (const name of Object.keys(LATENT)) {
+    const line = r.stdout.split('\n').find((l) => l.startsWith(`${name} `));
+    assert.ok(line, `sim list shows ${name}`);
+    assert.ok(line.includes(getScenario(name).description), line);
+  }
+});
+
 for (const [name, failing] of Object.entries(LATENT)) {
   const scenario = getScenario(name);
   describe(`preflight: ${name}`, () => {
