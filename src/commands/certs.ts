@@ -7,9 +7,9 @@
 import { Command, Option } from 'commander';
 import type { CertsReport } from '../core/certs.js';
 import { InputError } from '../core/errors.js';
-import { renderCertsJson, renderCertsYaml } from '../report/certs-data.js';
-import { renderCertsJunit } from '../report/certs-junit.js';
-import { renderCertsSummary, renderCertsText } from '../report/certs-text.js';
+import { certsJsonChunks, certsYamlChunks } from '../report/certs-data.js';
+import { certsJunitChunks } from '../report/certs-junit.js';
+import { certsTextChunks, renderCertsSummary } from '../report/certs-text.js';
 import { colourEnabled, palette } from '../report/colour.js';
 import type { ClusterSource } from '../sources/types.js';
 import {
@@ -45,16 +45,34 @@ export function parseChunkSize(text: string): number {
   return n;
 }
 
-export function renderCerts(report: CertsReport, format: Format, colour: boolean): string {
+/** The report in the chosen format, a chunk at a time. */
+export function certsChunks(report: CertsReport, format: Format, colour: boolean): Iterable<string> {
   switch (format) {
     case 'json':
-      return renderCertsJson(report);
+      return certsJsonChunks(report);
     case 'yaml':
-      return renderCertsYaml(report);
+      return certsYamlChunks(report);
     case 'junit':
-      return renderCertsJunit(report);
+      return certsJunitChunks(report);
     default:
-      return renderCertsText(report, palette(colour));
+      return certsTextChunks(report, palette(colour));
+  }
+}
+
+/** Writes chunk by chunk, waiting when the reader is slower than we are: never the whole output at once. */
+async function writeChunks(chunks: Iterable<string>): Promise<void> {
+  for (const chunk of chunks) {
+    if (!process.stdout.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = (): void => {
+          process.stdout.off('drain', done);
+          process.stdout.off('close', done);
+          resolve();
+        };
+        process.stdout.once('drain', done);
+        process.stdout.once('close', done);
+      });
+    }
   }
 }
 
@@ -88,7 +106,7 @@ export async function runCerts(flags: CertsFlags): Promise<number> {
       now: source.kind === 'must-gather' ? source.collectedAt : new Date(),
       chunkSize,
     });
-    process.stdout.write(renderCerts(report, flags.output, colourEnabled(process.stdout)));
+    await writeChunks(certsChunks(report, flags.output, colourEnabled(process.stdout)));
     if (flags.output === 'text') process.stderr.write(renderCertsSummary(report));
     else {
       for (const u of report.unreadable) {

@@ -27,51 +27,51 @@ function details(r: CertRow): string {
   ].join('\n');
 }
 
-export function renderCertsJunit(report: CertsReport): string {
-  const window = humanDuration(report.expiringWithinSeconds * 1000);
-  const cases: string[] = [];
-  let failures = 0;
-  let skipped = 0;
-  for (const r of report.certificates) {
-    const open = `    <testcase classname="${x(`mcs-doctor.certs.${r.kind}.${r.namespace}`)}" name="${x(caseName(r, report.allCerts))}" time="0.000"`;
-    if (r.problem) {
-      failures++;
-      const message =
-        r.status === 'expired'
-          ? `${r.management}: expired ${expiresIn(r.expiresInSeconds).replace(/^expired /, '')} (${r.notAfter})`
-          : `${r.management}: expires in ${expiresIn(r.expiresInSeconds)} (${r.notAfter}), within ${window}`;
-      cases.push(
-        `${open}>`,
-        `      <failure message="${x(message)}">${x(details(r))}</failure>`,
-        '    </testcase>',
-      );
-    } else if (r.status === 'unparsable') {
-      skipped++;
-      cases.push(
-        `${open}>`,
-        `      <skipped message="${x(`unparsable: ${r.error ?? ''}`)}"/>`,
-        `      <system-out>${x(details(r))}</system-out>`,
-        '    </testcase>',
-      );
-    } else if (r.status === 'ok') {
-      cases.push(`${open}/>`);
-    } else {
-      // Expiring or expired but renewed by its manager, or not yet valid: passes, with why.
-      cases.push(`${open}>`, `      <system-out>${x(details(r))}</system-out>`, '    </testcase>');
-    }
+function testcase(r: CertRow, allCerts: boolean, window: string): string {
+  const open = `    <testcase classname="${x(`mcs-doctor.certs.${r.kind}.${r.namespace}`)}" name="${x(caseName(r, allCerts))}" time="0.000"`;
+  if (r.problem) {
+    const message =
+      r.status === 'expired'
+        ? `${r.management}: expired ${expiresIn(r.expiresInSeconds).replace(/^expired /, '')} (${r.notAfter})`
+        : `${r.management}: expires in ${expiresIn(r.expiresInSeconds)} (${r.notAfter}), within ${window}`;
+    return `${open}>\n      <failure message="${x(message)}">${x(details(r))}</failure>\n    </testcase>`;
   }
+  if (r.status === 'unparsable') {
+    return (
+      `${open}>\n      <skipped message="${x(`unparsable: ${r.error ?? ''}`)}"/>\n` +
+      `      <system-out>${x(details(r))}</system-out>\n    </testcase>`
+    );
+  }
+  if (r.status === 'ok') return `${open}/>`;
+  // Expiring or expired but renewed by its manager, or not yet valid: passes, with why.
+  return `${open}>\n      <system-out>${x(details(r))}</system-out>\n    </testcase>`;
+}
+
+/** The XML in chunks (the counts first, then the testcases a few hundred at a time). */
+export function* certsJunitChunks(report: CertsReport): Generator<string> {
+  const window = humanDuration(report.expiringWithinSeconds * 1000);
+  const rows = report.certificates;
+  const failures = rows.filter((r) => r.problem).length;
+  const skipped = rows.filter((r) => !r.problem && r.status === 'unparsable').length;
   const reads = report.unreadable.map(
     (u) =>
       `    <testcase classname="mcs-doctor.certs.sources" name="${x(u.what)}" time="0.000">\n` +
       `      <error message="${x(u.message)}">${x(u.permission ? `grant "${u.permission}"` : u.reason)}</error>\n` +
       '    </testcase>',
   );
-  const total = report.certificates.length + reads.length;
-  return [
+  yield [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="mcs-doctor certs" tests="${total}" failures="${failures}" errors="${reads.length}" skipped="${skipped}">`,
-    `  <testsuite name="certificates" tests="${report.certificates.length}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${x(report.at)}">`,
-    ...cases,
+    `<testsuites name="mcs-doctor certs" tests="${rows.length + reads.length}" failures="${failures}" errors="${reads.length}" skipped="${skipped}">`,
+    `  <testsuite name="certificates" tests="${rows.length}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${x(report.at)}">`,
+    '',
+  ].join('\n');
+  for (let i = 0; i < rows.length; i += 500) {
+    yield `${rows
+      .slice(i, i + 500)
+      .map((r) => testcase(r, report.allCerts, window))
+      .join('\n')}\n`;
+  }
+  yield [
     '  </testsuite>',
     ...(reads.length
       ? [
@@ -83,4 +83,8 @@ export function renderCertsJunit(report: CertsReport): string {
     '</testsuites>',
     '',
   ].join('\n');
+}
+
+export function renderCertsJunit(report: CertsReport): string {
+  return [...certsJunitChunks(report)].join('');
 }

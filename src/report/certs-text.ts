@@ -75,13 +75,24 @@ export function table(header: string[], rows: string[][]): string {
   return line(header) + rows.map(line).join('');
 }
 
-export function renderCertsText(report: CertsReport, p: Palette): string {
-  if (report.certificates.length === 0) return '';
+/** Rows per chunk of output: the table is written as it is rendered, never as one string. */
+const ROWS_PER_CHUNK = 500;
+
+/**
+ * The table in chunks of lines. Column widths need every row, so a first pass measures them;
+ * the second renders and hands over a chunk at a time.
+ */
+export function* certsTextChunks(report: CertsReport, p: Palette): Generator<string> {
+  if (report.certificates.length === 0) return;
   const all = report.namespace === null;
-  const keysOf = new Map<string, Set<string>>();
+  const keysOf = new Map<string, number>();
+  const seen = new Set<string>();
   for (const r of report.certificates) {
+    const key = `${r.kind}/${r.namespace}/${r.name}\u0000${r.key}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
     const id = `${r.kind}/${r.namespace}/${r.name}`;
-    (keysOf.get(id) ?? keysOf.set(id, new Set()).get(id)!).add(r.key);
+    keysOf.set(id, (keysOf.get(id) ?? 0) + 1);
   }
   const header = [
     ...(all ? ['NAMESPACE'] : []),
@@ -94,23 +105,40 @@ export function renderCertsText(report: CertsReport, p: Palette): string {
     'MANAGED-BY',
     'STATUS',
   ];
-  // The colour codes are added after padding, so they never count towards a column's width.
-  const plain = report.certificates.map((r) => [
+  const cells = (r: CertRow): string[] => [
     ...(all ? [r.namespace] : []),
-    rowName(r, report.allCerts, (keysOf.get(`${r.kind}/${r.namespace}/${r.name}`)?.size ?? 1) > 1),
+    rowName(r, report.allCerts, (keysOf.get(`${r.kind}/${r.namespace}/${r.name}`) ?? 1) > 1),
     r.kind,
     r.status === 'unparsable' ? '<unparsable>' : shortName(r.subject),
     r.status === 'unparsable' ? '<unparsable>' : shortName(r.issuer),
     r.notAfter ?? '<unknown>',
     expiresIn(r.expiresInSeconds),
     managedByCell(r),
-    '',
-  ]);
-  const text = table(header, plain);
-  const lines = text.split('\n');
-  return (
-    [lines[0], ...report.certificates.map((r, i) => `${lines[i + 1]}${statusCell(r, p)}`)].join('\n') + '\n'
-  );
+  ];
+  // As kubectl's tabwriter: at least 6 wide, 3 spaces of padding; STATUS, the last, is not padded.
+  const widths = header.slice(0, -1).map((h) => Math.max(6, h.length + 3));
+  for (const r of report.certificates) {
+    cells(r).forEach((c, i) => {
+      if (c.length + 3 > widths[i]!) widths[i] = c.length + 3;
+    });
+  }
+  // The colour codes are added after padding, so they never count towards a column's width.
+  const line = (c: string[], status: string): string =>
+    c.map((cell, i) => cell.padEnd(widths[i]!)).join('') + status;
+  yield `${line(header.slice(0, -1), 'STATUS')}\n`;
+  let chunk: string[] = [];
+  for (const r of report.certificates) {
+    chunk.push(line(cells(r), statusCell(r, p)));
+    if (chunk.length >= ROWS_PER_CHUNK) {
+      yield `${chunk.join('\n')}\n`;
+      chunk = [];
+    }
+  }
+  if (chunk.length) yield `${chunk.join('\n')}\n`;
+}
+
+export function renderCertsText(report: CertsReport, p: Palette): string {
+  return [...certsTextChunks(report, p)].join('');
 }
 
 /** The summary, what could not be read and what could not be checked: for stderr. */

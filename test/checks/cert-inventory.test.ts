@@ -2,13 +2,12 @@
  * The certificate inventory on objects built here: what each kind of holder gives (leaf only,
  * every certificate with allCerts), unparsable PEM as a row and never a crash or a leaked key,
  * copies of rotated certificates, RBAC refusals named with the permission to grant, and the
- * worker threads giving the same rows as the main thread.
+ * lean reader giving the facts Go's full parse gives.
  */
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { certInventory, type CertInventoryOptions } from '../../src/checks/facts/cert-inventory.js';
-import { inThreadParser, openPemParser } from '../../src/checks/facts/cert-parse-pool.js';
-import { readPemValue } from '../../src/checks/facts/cert-pem.js';
+import { factsOf, leanFacts, readPemValue } from '../../src/checks/facts/cert-pem.js';
 import { issueCertificate, type IssuedCert } from '../../src/pki/issue.js';
 import { renderCertsJunit } from '../../src/report/certs-junit.js';
 import { renderCertsSummary, renderCertsText } from '../../src/report/certs-text.js';
@@ -348,19 +347,19 @@ test('a namespace: only its objects, and the version and MachineSets are not rea
   );
 });
 
-test('worker threads parse as the main thread does', async () => {
-  const jobs = Array.from({ length: 1200 }, (_, i) => ({
-    text: i % 100 === 5 ? 'garbage' : i % 2 ? leaf.certPem + ca.certPem : expiring.certPem,
-    where: `secret s/${i} tls.crt`,
-  }));
-  const pool = openPemParser(10_000, 1);
-  try {
-    assert.equal(pool.workers, 1);
-    const [a, b] = await Promise.all([pool.parse(jobs, true), inThreadParser().parse(jobs, true)]);
-    assert.deepEqual(a, b);
-    assert.deepEqual(a[1], readPemValue(jobs[1]!.text, jobs[1]!.where, true));
-  } finally {
-    await pool.close();
+test("the lean reader gives the facts Go's full parse gives, and defers to it for what it refuses or must judge", () => {
+  for (const c of [leaf, ca, expiring, otherCa]) {
+    assert.deepEqual(leanFacts(c.cert.der), factsOf(c.cert));
   }
-  assert.equal(openPemParser(10).workers, 0, 'a small list is parsed in-thread');
+  assert.equal(leanFacts(Buffer.from('not a certificate')), undefined);
+  const check = { now: NOW, expiringWithinMs: 30 * DAY };
+  assert.deepEqual(readPemValue(leaf.certPem, 'x', false, check).parsed[0], {
+    index: 0,
+    cert: factsOf(leaf.cert),
+  });
+  // What the lean reader cannot read, Go's parser names.
+  const truncatedDer = `-----BEGIN CERTIFICATE-----\n${leaf.cert.der.subarray(0, 200).toString('base64')}\n-----END CERTIFICATE-----\n`;
+  const bad = readPemValue(truncatedDer, 'secret a/b tls.crt', false, check).parsed[0]!;
+  assert.ok('error' in bad);
+  assert.match(bad.error, /^cannot parse certificate: malformed certificate/);
 });

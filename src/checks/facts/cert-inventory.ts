@@ -6,7 +6,7 @@
  * certificate of each value (the leaf of a chain, a bundle's first CA), every one with `allCerts`.
  *
  * Lists are read page by page (sources/paged.ts) and each page is turned into rows and let go:
- * only the rows (public facts, a few hundred bytes each) are kept, never the secrets, so memory
+ * only the rows (public facts, about a kilobyte each) are kept, never the secrets, so memory
  * does not grow with the size of what the secrets hold. Each row says who renews the certificate
  * (cert-managers.ts); a certificate that copies one a manager renews (an operator syncing a
  * rotated secret or CA into another namespace) is managed as that copy.
@@ -22,6 +22,7 @@ import type {
 } from '../../core/certs.js';
 import { ExitCode } from '../../core/errors.js';
 import { MAPI_NAMESPACE, MCO_NAMESPACE, MCS_TLS_SECRET } from '../../core/names.js';
+import { isRedactedByMustGather } from '../../ignition/input.js';
 import { parsePointer } from '../../ignition/pointer.js';
 import { versionAtLeast } from '../../openshift/version.js';
 import { formatRFC3339 } from '../../pki/gotime.js';
@@ -29,7 +30,6 @@ import type { KeepFilter } from '../../sources/must-gather/archive.js';
 import { listChunks } from '../../sources/paged.js';
 import { RESOURCES } from '../../sources/resources.js';
 import type { ClusterSource, KubeObject, Read, Unavailable } from '../../sources/types.js';
-import { openPemParser, inThreadParser, type PemParser } from './cert-parse-pool.js';
 import {
   describeError,
   factsOf,
@@ -41,7 +41,7 @@ import {
 import type { RotationContext } from './cert-rotation.js';
 import { configMapManager, secretManager, userDataManager, type ManagerVerdict } from './cert-managers.js';
 import { clusterFacts } from './cluster.js';
-import { secretValue } from './secret-data.js';
+import { secretValue, type SecretValue } from './secret-data.js';
 
 const BEGIN_CERT = '-----BEGIN CERTIFICATE-----';
 const END_CERT = '-----END CERTIFICATE-----';
@@ -80,6 +80,8 @@ interface Holder {
 }
 
 interface Collector {
+  /** One copy of each repeated string (namespaces, issuers, managers) across 10,000 rows. */
+  intern(s: string): string;
   rows: CertRow[];
   unreadable: CertsUnreadable[];
   notes: string[];
@@ -92,7 +94,9 @@ function rowsOf(
   manager: ManagerVerdict,
   opts: CertInventoryOptions,
   indexOffset = 0,
+  intern: (s: string) => string = (s) => s,
 ): CertRow[] {
+  const managedBy = manager.managedBy === null ? null : intern(manager.managedBy);
   return value.parsed.map((p): CertRow => {
     const index = p.index + indexOffset;
     if ('error' in p) {
@@ -137,7 +141,7 @@ function rowsOf(
       index,
       certificatesInValue: value.count,
       subject: c.subject,
-      issuer: c.issuer,
+      issuer: intern(c.issuer),
       notBefore: formatRFC3339(c.notBefore),
       notAfter: formatRFC3339(c.notAfter),
       expiresInSeconds: Math.floor((c.notAfter.getTime() - opts.now.getTime()) / 1000),
@@ -146,7 +150,7 @@ function rowsOf(
       isCA: c.isCA,
       dnsNames: c.dnsNames,
       status,
-      managedBy: manager.managedBy,
+      managedBy,
       management,
       managementReason: manager.reason,
       problem: management !== 'managed' && (status === 'expired' || status === 'expiring'),
@@ -200,6 +204,23 @@ async function rotationContext(
   return ctx;
 }
 
+/**
+ * A secret's PEM value as text: base64 decoded straight to a string (atob), with no Buffer per
+ * secret, as secretValue does otherwise (the must-gather's redaction included).
+ */
+function pemValueOf(secret: KubeObject, key: string): SecretValue {
+  const raw = (secret as { data?: Record<string, unknown> }).data?.[key];
+  if (typeof raw !== 'string') return secretValue(secret, key);
+  let text: string;
+  try {
+    text = atob(raw);
+  } catch {
+    return secretValue(secret, key);
+  }
+  if (isRedactedByMustGather(text)) return { kind: 'redacted', note: text.trim() };
+  return { kind: 'value', bytes: Buffer.alloc(0), text };
+}
+
 /** A PEM value to parse and what to do with its certificates. */
 interface Work {
   job: PemJob;
@@ -219,13 +240,18 @@ function secretWork(
 ): Work[] {
   const ns = secret.metadata.namespace ?? '';
   const where = `secret ${ns}/${secret.metadata.name}`;
-  const crt = secretValue(secret, 'tls.crt');
-  const holder: Holder = { kind: 'Secret', namespace: ns, name: secret.metadata.name, key: 'tls.crt' };
+  const crt = pemValueOf(secret, 'tls.crt');
+  const holder: Holder = {
+    kind: 'Secret',
+    namespace: c.intern(ns),
+    name: secret.metadata.name,
+    key: 'tls.crt',
+  };
   const meta = slim(secret);
   const finish = (value: PemValue): void => {
     const first = value.parsed[0];
     const leaf = first && 'cert' in first && first.index === 0 ? first.cert : undefined;
-    c.rows.push(...rowsOf(holder, value, secretManager(meta, leaf, ctx), opts));
+    c.rows.push(...rowsOf(holder, value, secretManager(meta, leaf, ctx), opts, 0, c.intern));
   };
   if (crt.kind === 'redacted') {
     c.notes.push(`${where}: tls.crt is redacted (${crt.note})`);
@@ -235,7 +261,10 @@ function secretWork(
     finish({ parsed: [{ index: 0, error: `${where} has no tls.crt` }], count: 0 });
     return [];
   }
-  return [{ job: { text: crt.text, where: `${where} tls.crt` }, finish }];
+  // The MCS serving certificate is always parsed in full, as Go (and the MCS) would.
+  const always = ns === MCO_NAMESPACE && secret.metadata.name === MCS_TLS_SECRET;
+  const check = { now: opts.now, expiringWithinMs: opts.expiringWithinMs, always };
+  return [{ job: { text: crt.text, where: `${where} tls.crt`, check }, finish }];
 }
 
 function configMapWork(cm: KubeObject, opts: CertInventoryOptions, c: Collector): Work[] {
@@ -250,58 +279,22 @@ function configMapWork(cm: KubeObject, opts: CertInventoryOptions, c: Collector)
     if (typeof text !== 'string' || text.trim() === '') continue;
     manager ??= configMapManager(cm);
     const m = manager;
-    const holder: Holder = { kind: 'ConfigMap', namespace: ns, name: cm.metadata.name, key };
+    const holder: Holder = { kind: 'ConfigMap', namespace: c.intern(ns), name: cm.metadata.name, key };
     work.push({
-      job: { text, where: `configmap ${ns}/${cm.metadata.name} ${key}` },
-      finish: (value) => c.rows.push(...rowsOf(holder, value, m, opts)),
+      job: {
+        text,
+        where: `configmap ${ns}/${cm.metadata.name} ${key}`,
+        check: { now: opts.now, expiringWithinMs: opts.expiringWithinMs },
+      },
+      finish: (value) => c.rows.push(...rowsOf(holder, value, m, opts, 0, c.intern)),
     });
   }
   return work;
 }
 
-/** Pages of values in flight at once: the parser works on some while the next page is read. */
-const MAX_BATCHES_IN_FLIGHT = 4;
-/** A batch this large means a large list: worth worker threads. */
-const LARGE_BATCH = 400;
-
-/**
- * Parses values batch by batch (a page at a time) on the parser, without waiting for one batch
- * before reading the next page, at most MAX_BATCHES_IN_FLIGHT at once so memory stays bounded.
- */
-class Pipeline {
-  private parser: PemParser = inThreadParser();
-  private upgraded = false;
-  private readonly inFlight: Promise<void>[] = [];
-
-  constructor(private readonly all: boolean) {}
-
-  async submit(work: Work[]): Promise<void> {
-    if (work.length === 0) return;
-    if (!this.upgraded && work.length >= LARGE_BATCH) {
-      this.upgraded = true;
-      this.parser = openPemParser(work.length * 10);
-    }
-    const batch = this.parser
-      .parse(
-        work.map((w) => w.job),
-        this.all,
-      )
-      .then((values) => values.forEach((v, i) => work[i]!.finish(v)));
-    this.inFlight.push(batch);
-    while (this.inFlight.length > MAX_BATCHES_IN_FLIGHT) await this.inFlight.shift();
-  }
-
-  async drain(): Promise<void> {
-    while (this.inFlight.length > 0) await this.inFlight.shift();
-  }
-
-  get workers(): number {
-    return this.parser.workers;
-  }
-
-  close(): Promise<void> {
-    return this.parser.close();
-  }
+/** Parses each value and turns it into rows at once: a page is done with before the next is read. */
+function run(work: Work[], all: boolean): void {
+  for (const w of work) w.finish(readPemValue(w.job.text, w.job.where, all, w.job.check));
 }
 
 function userDataRows(
@@ -518,78 +511,79 @@ export function summarize(rows: readonly CertRow[]): CertsSummary {
 }
 
 export async function certInventory(source: ClusterSource, opts: CertInventoryOptions): Promise<CertsReport> {
-  const c: Collector = { rows: [], unreadable: [], notes: [], pages: { pages: 0 } };
+  const strings = new Map<string, string>();
+  const intern = (str: string): string => {
+    const known = strings.get(str);
+    if (known !== undefined) return known;
+    strings.set(str, str);
+    return str;
+  };
+  const c: Collector = { intern, rows: [], unreadable: [], notes: [], pages: { pages: 0 } };
   const ns = opts.namespace;
   const scope = ns === undefined ? 'in all namespaces' : `in namespace ${ns}`;
   const ctx = await rotationContext(source, opts, c);
   const chunk = { namespace: ns, chunkSize: opts.chunkSize };
 
-  const pipeline = new Pipeline(opts.allCerts);
-  try {
-    let mcsSeen = false;
+  let mcsSeen = false;
+  await eachPage(
+    c,
+    `list secrets of type ${TLS_SECRET_TYPE} ${scope}`,
+    listChunks(source, RESOURCES.secrets, { ...chunk, fieldSelector: `type=${TLS_SECRET_TYPE}` }, c.pages),
+    async (items) => {
+      for (const s of items) {
+        if (s['type'] !== TLS_SECRET_TYPE) continue;
+        if (s.metadata.namespace === MCO_NAMESPACE && s.metadata.name === MCS_TLS_SECRET) mcsSeen = true;
+        run(secretWork(s, ctx, opts, c), opts.allCerts);
+      }
+    },
+  );
+  // The MCS serving secret is Opaque until the 4.19 rotator (or oc adm ocp-certificates) recreates it.
+  if (!mcsSeen && inScope(ns, MCO_NAMESPACE)) {
     await eachPage(
       c,
-      `list secrets of type ${TLS_SECRET_TYPE} ${scope}`,
-      listChunks(source, RESOURCES.secrets, { ...chunk, fieldSelector: `type=${TLS_SECRET_TYPE}` }, c.pages),
-      (items) =>
-        pipeline.submit(
-          items.flatMap((s) => {
-            if (s['type'] !== TLS_SECRET_TYPE) return [];
-            if (s.metadata.namespace === MCO_NAMESPACE && s.metadata.name === MCS_TLS_SECRET) mcsSeen = true;
-            return secretWork(s, ctx, opts, c);
-          }),
-        ),
-    );
-    // The MCS serving secret is Opaque until the 4.19 rotator (or oc adm ocp-certificates) recreates it.
-    if (!mcsSeen && inScope(ns, MCO_NAMESPACE)) {
-      await eachPage(
-        c,
-        `get secret ${MCO_NAMESPACE}/${MCS_TLS_SECRET}`,
-        listChunks(
-          source,
-          RESOURCES.secrets,
-          {
-            namespace: MCO_NAMESPACE,
-            chunkSize: opts.chunkSize,
-            fieldSelector: `metadata.name=${MCS_TLS_SECRET}`,
-          },
-          c.pages,
-        ),
-        (items) =>
-          pipeline.submit(
-            items.flatMap((s) =>
-              s.metadata.name === MCS_TLS_SECRET && s['type'] !== TLS_SECRET_TYPE
-                ? secretWork(s, ctx, opts, c)
-                : [],
-            ),
-          ),
-      );
-    }
-    if (inScope(ns, MAPI_NAMESPACE)) {
-      await eachPage(
-        c,
-        `list secrets in namespace ${MAPI_NAMESPACE} (user-data pointer configs)`,
-        listChunks(
-          source,
-          RESOURCES.secrets,
-          { namespace: MAPI_NAMESPACE, chunkSize: opts.chunkSize },
-          c.pages,
-        ),
-        async (items) => {
-          for (const s of items) if (s['type'] !== TLS_SECRET_TYPE) userDataRows(s, ctx, opts, c);
+      `get secret ${MCO_NAMESPACE}/${MCS_TLS_SECRET}`,
+      listChunks(
+        source,
+        RESOURCES.secrets,
+        {
+          namespace: MCO_NAMESPACE,
+          chunkSize: opts.chunkSize,
+          fieldSelector: `metadata.name=${MCS_TLS_SECRET}`,
         },
-      );
-    }
+        c.pages,
+      ),
+      async (items) => {
+        for (const s of items) {
+          if (s.metadata.name === MCS_TLS_SECRET && s['type'] !== TLS_SECRET_TYPE) {
+            run(secretWork(s, ctx, opts, c), opts.allCerts);
+          }
+        }
+      },
+    );
+  }
+  if (inScope(ns, MAPI_NAMESPACE)) {
     await eachPage(
       c,
-      `list configmaps ${scope}`,
-      listChunks(source, RESOURCES.configMaps, chunk, c.pages),
-      (items) => pipeline.submit(items.flatMap((cm) => configMapWork(cm, opts, c))),
+      `list secrets in namespace ${MAPI_NAMESPACE} (user-data pointer configs)`,
+      listChunks(
+        source,
+        RESOURCES.secrets,
+        { namespace: MAPI_NAMESPACE, chunkSize: opts.chunkSize },
+        c.pages,
+      ),
+      async (items) => {
+        for (const s of items) if (s['type'] !== TLS_SECRET_TYPE) userDataRows(s, ctx, opts, c);
+      },
     );
-    await pipeline.drain();
-  } finally {
-    await pipeline.close();
   }
+  await eachPage(
+    c,
+    `list configmaps ${scope}`,
+    listChunks(source, RESOURCES.configMaps, chunk, c.pages),
+    async (items) => {
+      for (const cm of items) run(configMapWork(cm, opts, c), opts.allCerts);
+    },
+  );
 
   resolveCopies(c.rows, ns === undefined ? [] : await copySourcesElsewhere(source, c, ctx, opts));
   c.rows.sort(compareRows);
