@@ -26,11 +26,12 @@ export function* certsJsonChunks(report: CertsReport): Generator<string> {
     return;
   }
   yield `${head}"certificates": [\n`;
+  // Rendered inside a `{"certificates": [...]}` of their own, the rows have the report's indentation.
+  const open = '{\n  "certificates": [\n';
+  const close = '\n  ]\n}';
   for (let i = 0; i < rows.length; i += ROWS_PER_CHUNK) {
-    const part = rows
-      .slice(i, i + ROWS_PER_CHUNK)
-      .map((r) => JSON.stringify(r, null, 2).replace(/^/gm, '    '))
-      .join(',\n');
+    const text = JSON.stringify({ certificates: rows.slice(i, i + ROWS_PER_CHUNK) }, null, 2);
+    const part = text.slice(open.length, text.length - close.length);
     yield i + ROWS_PER_CHUNK < rows.length ? `${part},\n` : `${part}\n`;
   }
   yield `  ]${tail}`;

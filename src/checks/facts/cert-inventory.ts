@@ -521,69 +521,81 @@ export async function certInventory(source: ClusterSource, opts: CertInventoryOp
   const c: Collector = { intern, rows: [], unreadable: [], notes: [], pages: { pages: 0 } };
   const ns = opts.namespace;
   const scope = ns === undefined ? 'in all namespaces' : `in namespace ${ns}`;
-  const ctx = await rotationContext(source, opts, c);
   const chunk = { namespace: ns, chunkSize: opts.chunkSize };
-
-  let mcsSeen = false;
-  await eachPage(
-    c,
-    `list secrets of type ${TLS_SECRET_TYPE} ${scope}`,
-    listChunks(source, RESOURCES.secrets, { ...chunk, fieldSelector: `type=${TLS_SECRET_TYPE}` }, c.pages),
-    async (items) => {
-      for (const s of items) {
-        if (s['type'] !== TLS_SECRET_TYPE) continue;
-        if (s.metadata.namespace === MCO_NAMESPACE && s.metadata.name === MCS_TLS_SECRET) mcsSeen = true;
-        run(secretWork(s, ctx, opts, c), opts.allCerts);
-      }
-    },
-  );
-  // The MCS serving secret is Opaque until the 4.19 rotator (or oc adm ocp-certificates) recreates it.
-  if (!mcsSeen && inScope(ns, MCO_NAMESPACE)) {
-    await eachPage(
-      c,
-      `get secret ${MCO_NAMESPACE}/${MCS_TLS_SECRET}`,
-      listChunks(
-        source,
-        RESOURCES.secrets,
-        {
-          namespace: MCO_NAMESPACE,
-          chunkSize: opts.chunkSize,
-          fieldSelector: `metadata.name=${MCS_TLS_SECRET}`,
-        },
-        c.pages,
-      ),
+  // The lists do not depend on one another: they are read at the same time, each page by page,
+  // so no list waits for another's round trips. Each keeps its own failures and notes, merged in
+  // a fixed order after.
+  const part = (): Collector => ({ ...c, unreadable: [], notes: [] });
+  const parts = { context: part(), tls: part(), mcs: part(), userData: part(), configMaps: part() };
+  const contextRead = rotationContext(source, opts, parts.context);
+  await Promise.all([
+    eachPage(
+      parts.tls,
+      `list secrets of type ${TLS_SECRET_TYPE} ${scope}`,
+      listChunks(source, RESOURCES.secrets, { ...chunk, fieldSelector: `type=${TLS_SECRET_TYPE}` }, c.pages),
       async (items) => {
+        const ctx = await contextRead;
         for (const s of items) {
-          if (s.metadata.name === MCS_TLS_SECRET && s['type'] !== TLS_SECRET_TYPE) {
-            run(secretWork(s, ctx, opts, c), opts.allCerts);
-          }
+          if (s['type'] === TLS_SECRET_TYPE) run(secretWork(s, ctx, opts, parts.tls), opts.allCerts);
         }
       },
-    );
-  }
-  if (inScope(ns, MAPI_NAMESPACE)) {
-    await eachPage(
-      c,
-      `list secrets in namespace ${MAPI_NAMESPACE} (user-data pointer configs)`,
-      listChunks(
-        source,
-        RESOURCES.secrets,
-        { namespace: MAPI_NAMESPACE, chunkSize: opts.chunkSize },
-        c.pages,
+    ),
+    // The MCS serving secret by name: Opaque until the 4.19 rotator (or oc adm ocp-certificates)
+    // recreates it as kubernetes.io/tls, when the list above has it.
+    inScope(ns, MCO_NAMESPACE) &&
+      eachPage(
+        parts.mcs,
+        `get secret ${MCO_NAMESPACE}/${MCS_TLS_SECRET}`,
+        listChunks(
+          source,
+          RESOURCES.secrets,
+          {
+            namespace: MCO_NAMESPACE,
+            chunkSize: opts.chunkSize,
+            fieldSelector: `metadata.name=${MCS_TLS_SECRET}`,
+          },
+          c.pages,
+        ),
+        async (items) => {
+          const ctx = await contextRead;
+          for (const s of items) {
+            if (s.metadata.name === MCS_TLS_SECRET && s['type'] !== TLS_SECRET_TYPE) {
+              run(secretWork(s, ctx, opts, parts.mcs), opts.allCerts);
+            }
+          }
+        },
       ),
+    inScope(ns, MAPI_NAMESPACE) &&
+      eachPage(
+        parts.userData,
+        `list secrets in namespace ${MAPI_NAMESPACE} (user-data pointer configs)`,
+        listChunks(
+          source,
+          RESOURCES.secrets,
+          { namespace: MAPI_NAMESPACE, chunkSize: opts.chunkSize },
+          c.pages,
+        ),
+        async (items) => {
+          const ctx = await contextRead;
+          for (const s of items)
+            if (s['type'] !== TLS_SECRET_TYPE) userDataRows(s, ctx, opts, parts.userData);
+        },
+      ),
+    eachPage(
+      parts.configMaps,
+      `list configmaps ${scope}`,
+      listChunks(source, RESOURCES.configMaps, chunk, c.pages),
       async (items) => {
-        for (const s of items) if (s['type'] !== TLS_SECRET_TYPE) userDataRows(s, ctx, opts, c);
+        for (const cm of items) run(configMapWork(cm, opts, parts.configMaps), opts.allCerts);
       },
-    );
+    ),
+    contextRead,
+  ]);
+  const ctx = await contextRead;
+  for (const p of Object.values(parts)) {
+    c.unreadable.push(...p.unreadable);
+    c.notes.push(...p.notes);
   }
-  await eachPage(
-    c,
-    `list configmaps ${scope}`,
-    listChunks(source, RESOURCES.configMaps, chunk, c.pages),
-    async (items) => {
-      for (const cm of items) run(configMapWork(cm, opts, c), opts.allCerts);
-    },
-  );
 
   resolveCopies(c.rows, ns === undefined ? [] : await copySourcesElsewhere(source, c, ctx, opts));
   c.rows.sort(compareRows);

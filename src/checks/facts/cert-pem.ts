@@ -69,6 +69,7 @@ export function factsOf(c: CertInfo): CertFacts {
   };
 }
 
+/** `AB:CD:...`, as pki's fingerprints are written (one flat string: it is kept in every row). */
 function colonHex(buf: Buffer): string {
   return (buf.toString('hex').toUpperCase().match(/../g) ?? []).join(':');
 }
@@ -105,6 +106,20 @@ function readTime(r: GoReader): Date | undefined {
   d.setUTCFullYear(year, month - 1, day);
   d.setUTCHours(hour, min, sec, 0);
   return new Date(d.getTime() - offset * 60_000);
+}
+
+/** Issuers repeat across thousands of certificates: their display names, by their DER. */
+const issuers = new Map<string, string>();
+
+function issuerName(raw: Buffer): string {
+  const key = raw.toString('latin1');
+  let name = issuers.get(key);
+  if (name === undefined) {
+    name = parseGoName(raw).display;
+    if (issuers.size >= 1000) issuers.clear();
+    issuers.set(key, name);
+  }
+  return name;
 }
 
 /**
@@ -158,7 +173,7 @@ export function leanFacts(der: Buffer): CertFacts | undefined {
     }
     return {
       subject: parseGoName(subjectRaw).display,
-      issuer: parseGoName(issuerRaw).display,
+      issuer: issuerName(issuerRaw),
       notBefore,
       notAfter,
       serialHex: (serial < 0n ? '-' : '') + (serial < 0n ? -serial : serial).toString(16),
@@ -205,6 +220,18 @@ export function readPemValue(text: string, where: string, all: boolean, check?: 
     const end = text.indexOf(END_CERT, start);
     const block = end === -1 ? text.slice(start) : text.slice(start, end + END_CERT.length);
     try {
+      // A well-formed block is decoded at once; anything else goes through splitPem, whose
+      // errors say which line is wrong.
+      const body = end === -1 ? '' : block.slice(BEGIN_CERT.length, -END_CERT.length);
+      if (end !== -1 && /^[A-Za-z0-9+/=\s]+$/.test(body)) {
+        const b64 = body.replace(/\s+/g, '');
+        if (b64.length % 4 === 0 && /^[^=]*={0,2}$/.test(b64)) {
+          return {
+            parsed: [{ index: 0, cert: readOne(Buffer.from(b64, 'base64'), `${where}: block 1`, check) }],
+            count,
+          };
+        }
+      }
       const pem = splitPem(block, where).find((b) => b.label === 'CERTIFICATE');
       if (!pem) return { parsed: [{ index: 0, error: `no PEM CERTIFICATE block in ${where}` }], count };
       return { parsed: [{ index: 0, cert: readOne(pem.der, pem.where, check) }], count };
