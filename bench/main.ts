@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchCertsLive } from './certs.js';
 import { benchDiagnoseLive, benchDiagnoseOffline } from './diagnose.js';
 import { benchExplain } from './explain.js';
 import { benchSimApiList } from './sim-api.js';
@@ -36,6 +37,13 @@ try {
   }
   console.log('== diagnose, offline, a must-gather directory padded to 1 GB (goal: < 2 s)');
   print(await benchDiagnoseOffline(dir));
+  // A tenth of the secrets first: flat memory means about the same peak RSS at both sizes.
+  for (const secrets of [1000, 10_000]) {
+    console.log(
+      `== certs -A, live, sim start --scenario healthy --tls-secrets ${secrets} (goal at 10000: < 3 s, pages of 500, memory flat)`,
+    );
+    print(await benchCertsLive(secrets, dir));
+  }
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
