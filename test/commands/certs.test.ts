@@ -7,11 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import type { CertRow, CertsReport } from '../../src/core/certs.js';
+import { issueCertificate } from '../../src/pki/issue.js';
+import { kubeconfigYaml } from '../../src/sim/apiserver/kubeconfig-file.js';
 import { captureMustGather } from '../../src/sim/capture.js';
 import { startSimCluster, type SimCluster } from '../../src/sim/cluster.js';
 import { runCli } from '../helpers/cli.js';
@@ -291,5 +295,101 @@ describe('certs: offline', () => {
       2,
       'master-user-data and worker-user-data cannot be read offline',
     );
+  });
+});
+
+describe('certs: an API server whose RBAC refuses secrets', () => {
+  test('the refused lists are named with the rule to grant, the ConfigMaps listed, exit 4', async () => {
+    const now = Date.now();
+    const ca = await issueCertificate({
+      subject: 'CN=rbac-test-ca',
+      isCA: true,
+      keyAlgorithm: 'ecdsa-p256',
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + 400 * 86_400_000),
+    });
+    const serving = await issueCertificate({
+      subject: 'CN=127.0.0.1',
+      issuer: ca,
+      keyAlgorithm: 'ecdsa-p256',
+      ipAddresses: ['127.0.0.1'],
+      notBefore: new Date(now - 60_000),
+      notAfter: new Date(now + 3_600_000),
+    });
+    const seen: string[] = [];
+    // As the kube-apiserver's RBAC authorizer answers a user who may read ConfigMaps only.
+    const server = createServer({ cert: serving.certPem, key: serving.keyPem }, (req, res) => {
+      const url = new URL(req.url ?? '/', 'https://127.0.0.1');
+      seen.push(`${url.pathname}?${url.searchParams.toString()}`);
+      res.setHeader('Content-Type', 'application/json');
+      if (url.pathname.endsWith('/secrets')) {
+        const ns = /\/namespaces\/([^/]+)\//.exec(url.pathname)?.[1];
+        res.statusCode = 403;
+        res.end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            reason: 'Forbidden',
+            code: 403,
+            message: `secrets is forbidden: User "system:serviceaccount:support:viewer" cannot list resource "secrets" in API group "" ${ns ? `in the namespace "${ns}"` : 'at the cluster scope'}`,
+          }),
+        );
+        return;
+      }
+      if (url.pathname === '/api/v1/configmaps') {
+        res.end(
+          JSON.stringify({
+            kind: 'ConfigMapList',
+            apiVersion: 'v1',
+            metadata: {},
+            items: [{ metadata: { namespace: 'apps', name: 'bundle' }, data: { 'ca.crt': ca.certPem } }],
+          }),
+        );
+        return;
+      }
+      res.end(JSON.stringify({ kind: 'List', apiVersion: 'v1', metadata: {}, items: [] }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const kubeconfig = join(tmp, 'rbac.kubeconfig');
+      await writeFile(
+        kubeconfig,
+        kubeconfigYaml({
+          server: `https://127.0.0.1:${port}`,
+          caPem: ca.certPem,
+          adminToken: 'viewer-token',
+          readOnlyToken: 'unused',
+          clusterName: 'rbac',
+        }),
+      );
+      const r = await runCli(['certs', '-A', '--kubeconfig', kubeconfig, '--request-timeout', '5s']);
+      assert.equal(r.code, 4, r.stderr);
+      assert.match(r.stdout, /^NAMESPACE +NAME +KIND +SUBJECT/);
+      assert.match(r.stdout, /\napps +bundle +ConfigMap +rbac-test-ca +rbac-test-ca /);
+      assert.match(
+        r.stderr,
+        /error: list secrets in all namespaces \(type=kubernetes\.io\/tls\): forbidden: secrets is forbidden: User "system:serviceaccount:support:viewer" cannot list resource "secrets" in API group "" at the cluster scope; grant "list secrets cluster-wide" to list them/,
+      );
+      assert.match(r.stderr, /grant "list secrets in namespace openshift-machine-api" to list them/);
+      assert.ok(
+        seen.includes('/api/v1/secrets?fieldSelector=type%3Dkubernetes.io%2Ftls&limit=500'),
+        seen.join('\n'),
+      );
+      const j = await runCli(['certs', '-A', '--kubeconfig', kubeconfig, '-o', 'json']);
+      assert.equal(j.code, 4);
+      assert.equal(json(j.stdout).verdict, 'inconclusive');
+      assert.deepEqual(
+        json(j.stdout).unreadable.map((u) => u.permission),
+        [
+          'list secrets cluster-wide',
+          'list secrets in namespace openshift-machine-config-operator',
+          'list secrets in namespace openshift-machine-api',
+        ],
+      );
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
