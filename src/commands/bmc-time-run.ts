@@ -7,7 +7,6 @@
  * then each clock set to this machine's time and read back.
  */
 import { join } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { buildFacts, type Facts } from '../checks/facts/index.js';
 import type { HostFacts } from '../checks/facts/hosts.js';
 import { findObject } from '../checks/facts/secret-data.js';
@@ -43,23 +42,7 @@ import { openLiveSource, type LiveSource } from '../sources/live.js';
 import { VERSION } from '../version.js';
 import type { BmcTimeFlags } from './bmc-time.js';
 import { kubeconfigFlagsOf, parseDuration, parseRequestTimeout, probeTimeoutOf } from './flags.js';
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
-
-function stamp(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
-}
+import { backupStamp, confirm } from './confirm.js';
 
 const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -383,7 +366,7 @@ async function runSet(
       return false;
     }
   }
-  const dir = flags.backupDir ?? join(defaultBackupRoot(), `${stamp(new Date())}-bmc-time`);
+  const dir = flags.backupDir ?? join(defaultBackupRoot(), `${backupStamp(new Date())}-bmc-time`);
   if (await BackupDir.exists(dir)) {
     throw new InputError(`${dir} already holds a backup; nothing was changed`, {
       where: '--backup-dir',

@@ -3,7 +3,6 @@
  * back up and apply (or resume an unfinished fix), and report what was done and how to go back.
  */
 import { join } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { ExitCode, InputError, UnreachableError, UserError } from '../core/errors.js';
 import { isJoined } from '../checks/facts/index.js';
 import { CAUSE_IDS, type CauseId } from '../core/causes.js';
@@ -26,25 +25,9 @@ import {
   parseRequestTimeout,
   probeTimeoutOf,
 } from './flags.js';
+import { backupStamp, confirm } from './confirm.js';
 import { VERSION } from '../version.js';
 import type { FixFlags, RestoreFlags } from './fix.js';
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
-
-function stamp(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** The cluster a plan is for, as JSON and YAML carry it: read before anything changes. */
 export function targetOf(source: LiveSource): {
@@ -271,7 +254,7 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
     if (!backup) {
       const dir =
         flags.backupDir ??
-        join(defaultBackupRoot(), `${stamp(new Date())}-${cause}${flags.host ? `-${flags.host}` : ''}`);
+        join(defaultBackupRoot(), `${backupStamp(new Date())}-${cause}${flags.host ? `-${flags.host}` : ''}`);
       const manifest: FixManifest = {
         schemaVersion: 1,
         tool: `mcs-doctor ${VERSION}`,
