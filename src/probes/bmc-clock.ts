@@ -7,7 +7,14 @@
  * the statuses `bmc-time` prints, with a message that never carries the credentials.
  */
 import type { BmcAccess } from '../metal3/bmc-address.js';
-import { privilegeOf, readIpmiClock, redactSecrets, setIpmiClock, type IpmiFailure } from './ipmi.js';
+import {
+  privilegeOf,
+  readIpmiClock,
+  redactSecrets,
+  setIpmiClock,
+  type IpmiFailure,
+  type IpmiRequest,
+} from './ipmi.js';
 import { readBmcClock, setBmcClock } from './redfish.js';
 
 export type BmcProtocol = 'redfish' | 'ipmi';
@@ -26,6 +33,19 @@ export interface BmcEndpoint {
 }
 
 export type BmcClockFailure = IpmiFailure;
+
+/** What ipmitool needs of an endpoint, for reading and for setting its clock alike. */
+function ipmiRequest(host: string, port: number | undefined, endpoint: BmcEndpoint): IpmiRequest {
+  return {
+    host,
+    port: port ?? 623,
+    username: endpoint.username,
+    password: endpoint.password,
+    privilege: privilegeOf(endpoint.address),
+    timeoutMs: endpoint.timeoutMs,
+    ipmitool: endpoint.ipmitool,
+  };
+}
 
 export type BmcClockReading =
   | {
@@ -146,15 +166,7 @@ export async function readClock(endpoint: BmcEndpoint): Promise<BmcClockReading>
     };
   }
   if (protocol === 'ipmi') {
-    const clock = await readIpmiClock({
-      host: access.host,
-      port: access.port ?? 623,
-      username: endpoint.username,
-      password: endpoint.password,
-      privilege: privilegeOf(endpoint.address),
-      timeoutMs: endpoint.timeoutMs,
-      ipmitool: endpoint.ipmitool,
-    });
+    const clock = await readIpmiClock(ipmiRequest(access.host, access.port, endpoint));
     if (!clock.ok) return { ok: false, protocol, status: clock.kind, message: clock.message };
     return {
       ok: true,
@@ -214,18 +226,7 @@ export async function setClock(
     return { ok: false, status, message: redactSecrets(withoutUserinfo(set.message), secrets) };
   }
   if (protocol === 'ipmi') {
-    const set = await setIpmiClock(
-      {
-        host: access.host,
-        port: access.port ?? 623,
-        username: endpoint.username,
-        password: endpoint.password,
-        privilege: privilegeOf(endpoint.address),
-        timeoutMs: endpoint.timeoutMs,
-        ipmitool: endpoint.ipmitool,
-      },
-      offsetMs,
-    );
+    const set = await setIpmiClock(ipmiRequest(access.host, access.port, endpoint), offsetMs);
     return set.ok ? { ok: true } : { ok: false, status: set.kind, message: set.message };
   }
   return { ok: false, status: 'unsupported', message: unsupportedDriver(access) };
