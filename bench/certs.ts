@@ -6,11 +6,12 @@
  * memory stays flat while the secrets grow tenfold. The machine's load average is printed
  * beside them: the simulated API server runs on the same machine, and other work slows both.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSimProcess } from './sim-process.js';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -28,34 +29,11 @@ interface ChildFigures {
 }
 
 async function startSim(secrets: number, kubeconfig: string): Promise<() => void> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'sim',
-      'start',
-      '--scenario',
-      'healthy',
-      '--tls-secrets',
-      String(secrets),
-      '--kubeconfig-out',
-      kubeconfig,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  return startSimProcess(
+    CLI,
+    ['--scenario', 'healthy', '--tls-secrets', String(secrets), '--kubeconfig-out', kubeconfig],
+    180_000,
   );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('sim start did not become ready in 180 s')), 180_000);
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Ready.')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sim start exited with ${code}`)));
-  });
-  return () => child.kill('SIGTERM');
 }
 
 async function certsOnce(
