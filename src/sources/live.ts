@@ -5,6 +5,7 @@
  * slow API server gives an `error` read, not a hang, and every list is exactly one request.
  */
 import https from 'node:https';
+import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError, UnreachableError } from '../core/errors.js';
 import {
@@ -15,6 +16,7 @@ import {
   type KubeconfigFlags,
   type KubeTarget,
 } from './kubeconfig.js';
+import { ListBodyReader, MalformedListError, type ListBody } from './list-body.js';
 import { qualifiedName } from './resources.js';
 import type { ClusterSource, KubeObject, PodLogOptions, Read, ResourceRef, Unavailable } from './types.js';
 
@@ -145,7 +147,7 @@ export function describeTarget(target: KubeTarget): string {
   return names.length ? `${target.server} (${names.join(', ')})` : target.server;
 }
 
-export interface ListPageOptions {
+export interface ListPageOptions<T = KubeObject> {
   /** Unset, or for a cluster-scoped type: every namespace. */
   namespace?: string;
   /** Items per page (kubectl's --chunk-size); 0 or unset: the whole list at once. */
@@ -154,10 +156,15 @@ export interface ListPageOptions {
   continue?: string;
   /** A server-side field selector, e.g. `type=kubernetes.io/tls`. */
   fieldSelector?: string;
+  /**
+   * What the caller keeps of each item, made as each item is read: a page of secrets can be
+   * held as what was made of them, and the secrets (their keys too) let go at once.
+   */
+  keep?: (item: KubeObject) => T;
 }
 
-export interface ListPage {
-  items: KubeObject[];
+export interface ListPage<T = KubeObject> {
+  items: T[];
   /** Set when more pages follow. */
   continue?: string;
   remainingItemCount?: number;
@@ -249,36 +256,8 @@ export class LiveSource implements ClusterSource {
   }
 
   async list(ref: ResourceRef, namespace?: string): Promise<Read<KubeObject[]>> {
-    const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
-    const path =
-      ref.namespaced && namespace ? `${base}/namespaces/${namespace}/${ref.plural}` : `${base}/${ref.plural}`;
-    const what = `list ${qualifiedName(ref)}${ref.namespaced ? (namespace ? ` in namespace ${namespace}` : ' in all namespaces') : ''}`;
-    const answer = await this.read(path, what, { verb: 'list', ref, namespace });
-    if (!answer.ok) return answer;
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(answer.value.toString('utf8'));
-    } catch {
-      return {
-        ok: false,
-        reason: 'error',
-        message: `${what}: the API server answered with something that is not JSON`,
-      };
-    }
-    const items = (parsed as { items?: unknown }).items;
-    if (!Array.isArray(items)) {
-      return { ok: false, reason: 'error', message: `${what}: the answer has no items list` };
-    }
-    const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
-    // A list's items carry no apiVersion/kind on the wire; put them back so objects look as `get` shows them.
-    return {
-      ok: true,
-      value: (items as KubeObject[]).map((o) => ({
-        ...o,
-        apiVersion: o.apiVersion ?? apiVersion,
-        kind: o.kind ?? ref.kind,
-      })),
-    };
+    const page = await this.listPage(ref, { namespace });
+    return page.ok ? { ok: true, value: page.value.items } : page;
   }
 
   /**
@@ -287,7 +266,10 @@ export class LiveSource implements ClusterSource {
    * page in memory at a time; each page is one request, with the same retries and the same
    * read failures as `list`.
    */
-  async listPage(ref: ResourceRef, options: ListPageOptions = {}): Promise<Read<ListPage>> {
+  async listPage<T = KubeObject>(
+    ref: ResourceRef,
+    options: ListPageOptions<T> = {},
+  ): Promise<Read<ListPage<T>>> {
     const { namespace } = options;
     const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
     const path =
@@ -298,32 +280,43 @@ export class LiveSource implements ClusterSource {
     if (options.continue) query.set('continue', options.continue);
     const what = `list ${qualifiedName(ref)}${ref.namespaced ? (namespace ? ` in namespace ${namespace}` : ' in all namespaces') : ''}${options.fieldSelector ? ` (${options.fieldSelector})` : ''}`;
     const qs = query.toString();
-    const answer = await this.read(qs ? `${path}?${qs}` : path, what, { verb: 'list', ref, namespace });
+    const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
+    const { keep } = options;
+    // A list's items carry no apiVersion/kind on the wire; put them back so objects look as `get` shows them.
+    const each = (item: unknown): unknown => {
+      const o = item as KubeObject;
+      o.apiVersion ??= apiVersion;
+      o.kind ??= ref.kind;
+      return keep ? keep(o) : o;
+    };
+    const answer = await this.read(
+      qs ? `${path}?${qs}` : path,
+      what,
+      { verb: 'list', ref, namespace },
+      'list',
+      each,
+    );
     if (!answer.ok) return answer;
-    let parsed: { items?: unknown; metadata?: { continue?: unknown; remainingItemCount?: unknown } };
-    try {
-      parsed = JSON.parse(answer.value.toString('utf8')) as typeof parsed;
-    } catch {
+    if (answer.value instanceof Error) {
+      // What `keep` made of an item failed: a fault here, not in the answer.
+      if (!(answer.value instanceof MalformedListError)) throw answer.value;
       return {
         ok: false,
         reason: 'error',
-        message: `${what}: the API server answered with something that is not JSON`,
+        message: `${what}: the API server answered with something that is not JSON (${answer.value.message})`,
       };
     }
-    if (!Array.isArray(parsed.items)) {
+    const { shell, items } = answer.value;
+    if (!items) {
       return { ok: false, reason: 'error', message: `${what}: the answer has no items list` };
     }
-    const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
+    const parsed = shell as { metadata?: { continue?: unknown; remainingItemCount?: unknown } };
     const next = parsed.metadata?.continue;
     const remaining = parsed.metadata?.remainingItemCount;
     return {
       ok: true,
       value: {
-        items: (parsed.items as KubeObject[]).map((o) => {
-          o.apiVersion ??= apiVersion;
-          o.kind ??= ref.kind;
-          return o;
-        }),
+        items: items as T[],
         ...(typeof next === 'string' && next !== '' ? { continue: next } : {}),
         ...(typeof remaining === 'number' ? { remainingItemCount: remaining } : {}),
       },
@@ -352,7 +345,7 @@ export class LiveSource implements ClusterSource {
       },
     );
     if (!answer.ok) return answer;
-    return { ok: true, value: answer.value.toString('utf8') };
+    return { ok: true, value: answer.value };
   }
 
   /** One API GET with retries on 5xx/429/timeouts; a status error becomes an Unavailable. */
@@ -360,12 +353,26 @@ export class LiveSource implements ClusterSource {
     path: string,
     what: string,
     rbac: { verb: string; ref: ResourceRef; namespace?: string },
-  ): Promise<Read<Buffer>> {
+  ): Promise<Read<string>>;
+  private async read(
+    path: string,
+    what: string,
+    rbac: { verb: string; ref: ResourceRef; namespace?: string },
+    as: 'list',
+    keep?: (item: unknown) => unknown,
+  ): Promise<Read<ListBody | Error>>;
+  private async read(
+    path: string,
+    what: string,
+    rbac: { verb: string; ref: ResourceRef; namespace?: string },
+    as: 'text' | 'list' = 'text',
+    keep?: (item: unknown) => unknown,
+  ): Promise<Read<string | ListBody | Error>> {
     let last: Unavailable | undefined;
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
-      let answer: HttpAnswer;
+      let answer: { status: number; body: string | ListBody | Error };
       try {
-        answer = await this.get(path);
+        answer = (await this.exchange({ method: 'GET', path }, as, keep)) as typeof answer;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (err instanceof TransportError && !this.connected) {
@@ -379,7 +386,7 @@ export class LiveSource implements ClusterSource {
       }
       this.connected = true;
       if (answer.status >= 200 && answer.status < 300) return { ok: true, value: answer.body };
-      const status = statusMessage(answer.body);
+      const status = statusMessage(answer.body as string);
       if (answer.status === 401) {
         throw new UnreachableError(
           `the API server at ${this.server.origin} refused the credentials (401 Unauthorized)`,
@@ -420,10 +427,6 @@ export class LiveSource implements ClusterSource {
     return last ?? { ok: false, reason: 'error', message: `${what}: no answer` };
   }
 
-  private get(path: string): Promise<HttpAnswer> {
-    return this.send({ method: 'GET', path });
-  }
-
   /** Credentials onto the request; an exec plugin that hangs or fails is the user's to fix, not a crash. */
   private async authenticate(options: https.RequestOptions): Promise<void> {
     const exec = this.target.auth.exec;
@@ -461,6 +464,21 @@ export class LiveSource implements ClusterSource {
    * API server was not reached or did not answer in time.
    */
   async send(request: ApiRequest): Promise<HttpAnswer> {
+    const answer = await this.exchange(request, 'buffer');
+    return { status: answer.status, body: answer.body as Buffer };
+  }
+
+  /**
+   * The request itself. A read is decoded as it arrives (`text`), and a list answered 2xx is cut
+   * into its items as it arrives (`list`, list-body.ts): a network chunk is let go at once
+   * rather than held until the whole body is joined, so a page of 500 secrets is never one
+   * buffer or one string. Anything else, and every error answer, is text; `buffer` is for send().
+   */
+  private async exchange(
+    request: ApiRequest,
+    as: 'buffer' | 'text' | 'list',
+    keep?: (item: unknown) => unknown,
+  ): Promise<{ status: number; body: Buffer | string | ListBody | Error }> {
     const url = new URL(this.server.pathname.replace(/\/$/, '') + request.path, this.server);
     const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
     const headers: Record<string, string | number> = {
@@ -493,9 +511,14 @@ export class LiveSource implements ClusterSource {
     }
     // applyToHTTPSOptions may set its own agent for client certificates; keep the caller's timeout either way.
     this.requests++;
-    return new Promise<HttpAnswer>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const req = https.request(options, (res) => {
+        const status = res.statusCode ?? 0;
         const chunks: Buffer[] = [];
+        const list = as === 'list' && status >= 200 && status < 300 ? new ListBodyReader(keep) : undefined;
+        let listError: Error | undefined;
+        const decoder = as !== 'buffer' && !list ? new StringDecoder('utf8') : undefined;
+        const parts: string[] = [];
         let size = 0;
         res.on('data', (c: Buffer) => {
           size += c.length;
@@ -503,9 +526,26 @@ export class LiveSource implements ClusterSource {
             req.destroy(new TransportError(`the answer is larger than ${MAX_BODY_BYTES} bytes`, false));
             return;
           }
-          chunks.push(c);
+          if (list && !listError) {
+            try {
+              list.write(c);
+            } catch (err) {
+              listError = err as Error;
+            }
+          } else if (decoder) parts.push(decoder.write(c));
+          else if (!list) chunks.push(c);
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+        res.on('end', () => {
+          let body: Buffer | string | ListBody | Error;
+          if (list) {
+            try {
+              body = listError ?? list.end();
+            } catch (err) {
+              body = err as Error;
+            }
+          } else body = decoder ? parts.join('') + decoder.end() : Buffer.concat(chunks);
+          resolve({ status, body });
+        });
         res.on('error', (e) => reject(new TransportError(e.message, false)));
       });
       if (this.timeoutMs > 0) {
@@ -521,9 +561,12 @@ export class LiveSource implements ClusterSource {
   }
 }
 
-export function statusMessage(body: Buffer): string {
+export function statusMessage(body: Buffer | string): string {
   try {
-    const s = JSON.parse(body.toString('utf8')) as { kind?: string; message?: string };
+    const s = JSON.parse(typeof body === 'string' ? body : body.toString('utf8')) as {
+      kind?: string;
+      message?: string;
+    };
     return s.kind === 'Status' && typeof s.message === 'string' ? s.message : '';
   } catch {
     return '';

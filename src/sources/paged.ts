@@ -12,19 +12,24 @@ export const DEFAULT_CHUNK_SIZE = 500;
 
 /** A source that can read a list one page at a time (the live source). */
 export interface PagedSource extends ClusterSource {
-  listPage(ref: ResourceRef, options: ListPageOptions): Promise<Read<ListPage>>;
+  listPage<T>(ref: ResourceRef, options: ListPageOptions<T>): Promise<Read<ListPage<T>>>;
 }
 
 export function isPagedSource(source: ClusterSource): source is PagedSource {
   return typeof (source as Partial<PagedSource>).listPage === 'function';
 }
 
-export interface ChunkOptions {
+export interface ChunkOptions<T = KubeObject> {
   namespace?: string;
   /** `field=value` terms joined by commas; only `=`/`==` terms on `type`, `metadata.name` and `metadata.namespace` are applied client-side. */
   fieldSelector?: string;
   /** Items per page; 0: one request for the whole list. */
   chunkSize?: number;
+  /**
+   * What is made of each item as it is read, and held in its place: live, while the page
+   * arrives, so a page of secrets is never held as secrets.
+   */
+  keep?: (item: KubeObject) => T;
 }
 
 /** A field selector applied to an object, for a source that cannot apply it (a must-gather). */
@@ -53,29 +58,46 @@ export function matchesFieldSelector(obj: KubeObject, selector: string | undefin
  * Every page of a list, in order. A page that cannot be read is yielded as the failure and ends
  * the list (the pages before it stay valid, as with kubectl). `counter.pages` counts the pages read.
  */
-export async function* listChunks(
+export function listChunks(
   source: ClusterSource,
   ref: ResourceRef,
-  options: ChunkOptions = {},
+  options?: ChunkOptions,
+  counter?: { pages: number },
+): AsyncGenerator<Read<KubeObject[]>>;
+export function listChunks<T>(
+  source: ClusterSource,
+  ref: ResourceRef,
+  options: ChunkOptions<T> & { keep: (item: KubeObject) => T },
+  counter?: { pages: number },
+): AsyncGenerator<Read<T[]>>;
+export async function* listChunks<T>(
+  source: ClusterSource,
+  ref: ResourceRef,
+  options: ChunkOptions<T> = {},
   counter: { pages: number } = { pages: 0 },
-): AsyncGenerator<Read<KubeObject[]>> {
+): AsyncGenerator<Read<T[]>> {
+  const keep = options.keep ?? ((item: KubeObject) => item as T);
   if (!isPagedSource(source)) {
     const all = await source.list(ref, options.namespace);
     counter.pages++;
     yield all.ok
-      ? { ok: true, value: all.value.filter((o) => matchesFieldSelector(o, options.fieldSelector)) }
+      ? {
+          ok: true,
+          value: all.value.filter((o) => matchesFieldSelector(o, options.fieldSelector)).map(keep),
+        }
       : all;
     return;
   }
-  const base: ListPageOptions = {
+  const base: ListPageOptions<T> = {
     namespace: options.namespace,
     fieldSelector: options.fieldSelector,
     limit: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
+    keep,
   };
-  let pending: Promise<Read<ListPage>> | undefined = source.listPage(ref, base);
+  let pending: Promise<Read<ListPage<T>>> | undefined = source.listPage(ref, base);
   try {
     while (pending) {
-      const page: Read<ListPage> = await pending;
+      const page: Read<ListPage<T>> = await pending;
       pending = undefined;
       counter.pages++;
       if (!page.ok) {
