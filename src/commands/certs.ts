@@ -106,7 +106,11 @@ export async function runCerts(flags: CertsFlags): Promise<number> {
       now: source.kind === 'must-gather' ? source.collectedAt : new Date(),
       chunkSize,
     });
-    await writeChunks(certsChunks(report, flags.output, colourEnabled(process.stdout)));
+    try {
+      await writeChunks(certsChunks(report, flags.output, colourEnabled(process.stdout)));
+    } finally {
+      report.certificates.close();
+    }
     if (flags.output === 'text') process.stderr.write(renderCertsSummary(report));
     else {
       for (const u of report.unreadable) {

@@ -59,6 +59,15 @@ export interface CertRow {
   problem: boolean;
 }
 
+/**
+ * The rows of a report, in order. Iterable as often as a renderer needs (a first pass to
+ * measure, a second to write); an array is one, and so is a list spooled to disk for a cluster
+ * with tens of thousands of certificates.
+ */
+export interface CertRowList extends Iterable<CertRow> {
+  readonly length: number;
+}
+
 /** A read that could not be done (RBAC, API error): the rows are incomplete without it. */
 export interface CertsUnreadable {
   what: string;
@@ -101,7 +110,7 @@ export interface CertsReport {
   /** `--all-certs`: every certificate of a value, not only its first. */
   allCerts: boolean;
   openshiftVersion: string | null;
-  certificates: CertRow[];
+  certificates: CertRowList;
   unreadable: CertsUnreadable[];
   /** What could not be checked, in words (a must-gather's redacted user-data). */
   notes: string[];

@@ -5,6 +5,7 @@
  * be judged); a read that failed (RBAC, API) is an error, as exit code 4 is.
  */
 import type { CertRow, CertsReport } from '../core/certs.js';
+import { rowBatches } from './certs-data.js';
 import { expiresIn, humanDuration, rowName, shortName } from './certs-text.js';
 import { escapeXml as x } from './xml-escape.js';
 
@@ -47,12 +48,13 @@ function testcase(r: CertRow, allCerts: boolean, window: string): string {
   return `${open}>\n      <system-out>${x(details(r))}</system-out>\n    </testcase>`;
 }
 
-/** The XML in chunks (the counts first, then the testcases a few hundred at a time). */
+/** The XML in chunks (the counts first, then the testcases fifty at a time). */
 export function* certsJunitChunks(report: CertsReport): Generator<string> {
   const window = humanDuration(report.expiringWithinSeconds * 1000);
   const rows = report.certificates;
-  const failures = rows.filter((r) => r.problem).length;
-  const skipped = rows.filter((r) => !r.problem && r.status === 'unparsable').length;
+  // Counted as the summary counts them: a problem is expired or expiring, never unparsable.
+  const failures = report.summary.problems;
+  const skipped = report.summary.unparsable;
   const reads = report.unreadable.map(
     (u) =>
       `    <testcase classname="mcs-doctor.certs.sources" name="${x(u.what)}" time="0.000">\n` +
@@ -65,11 +67,8 @@ export function* certsJunitChunks(report: CertsReport): Generator<string> {
     `  <testsuite name="certificates" tests="${rows.length}" failures="${failures}" errors="0" skipped="${skipped}" timestamp="${x(report.at)}">`,
     '',
   ].join('\n');
-  for (let i = 0; i < rows.length; i += 500) {
-    yield `${rows
-      .slice(i, i + 500)
-      .map((r) => testcase(r, report.allCerts, window))
-      .join('\n')}\n`;
+  for (const batch of rowBatches(rows)) {
+    yield `${batch.map((r) => testcase(r, report.allCerts, window)).join('\n')}\n`;
   }
   yield [
     '  </testsuite>',

@@ -76,7 +76,7 @@ export function table(header: string[], rows: string[][]): string {
 }
 
 /** Rows per chunk of output: the table is written as it is rendered, never as one string. */
-const ROWS_PER_CHUNK = 500;
+const ROWS_PER_CHUNK = 200;
 
 /**
  * The table in chunks of lines. Column widths need every row, so a first pass measures them;
@@ -85,14 +85,19 @@ const ROWS_PER_CHUNK = 500;
 export function* certsTextChunks(report: CertsReport, p: Palette): Generator<string> {
   if (report.certificates.length === 0) return;
   const all = report.namespace === null;
-  const keysOf = new Map<string, number>();
-  const seen = new Set<string>();
+  // Rows are in order, so an object's rows are together: only objects with several keys are kept.
+  const multiKey = new Set<string>();
+  let previous: CertRow | undefined;
   for (const r of report.certificates) {
-    const key = `${r.kind}/${r.namespace}/${r.name}\u0000${r.key}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const id = `${r.kind}/${r.namespace}/${r.name}`;
-    keysOf.set(id, (keysOf.get(id) ?? 0) + 1);
+    if (
+      previous &&
+      previous.kind === r.kind &&
+      previous.namespace === r.namespace &&
+      previous.name === r.name &&
+      previous.key !== r.key
+    )
+      multiKey.add(`${r.kind}/${r.namespace}/${r.name}`);
+    previous = r;
   }
   const header = [
     ...(all ? ['NAMESPACE'] : []),
@@ -107,7 +112,7 @@ export function* certsTextChunks(report: CertsReport, p: Palette): Generator<str
   ];
   const cells = (r: CertRow): string[] => [
     ...(all ? [r.namespace] : []),
-    rowName(r, report.allCerts, (keysOf.get(`${r.kind}/${r.namespace}/${r.name}`) ?? 1) > 1),
+    rowName(r, report.allCerts, multiKey.has(`${r.kind}/${r.namespace}/${r.name}`)),
     r.kind,
     r.status === 'unparsable' ? '<unparsable>' : shortName(r.subject),
     r.status === 'unparsable' ? '<unparsable>' : shortName(r.issuer),

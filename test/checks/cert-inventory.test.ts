@@ -132,19 +132,19 @@ test('a chain, a bundle and the pointer CAs: the first certificate by default, e
   ];
   const first = await certInventory(source(objects), OPTS);
   assert.deepEqual(
-    first.certificates.map((r) => [r.kind, r.name, r.key, r.index, r.certificatesInValue, r.subject]),
+    [...first.certificates].map((r) => [r.kind, r.name, r.key, r.index, r.certificatesInValue, r.subject]),
     [
       ['Secret', 'web-tls', 'tls.crt', 0, 2, 'CN=web.apps.svc'],
       ['ConfigMap', 'bundle', 'ca-bundle.crt', 0, 2, 'CN=test-ca'],
       ['UserData', 'worker-user-data', 'userData', 0, 1, 'CN=test-ca'],
     ],
   );
-  assert.equal(first.certificates[2]?.path, '$.ignition.security.tls.certificateAuthorities[0].source');
+  assert.equal([...first.certificates][2]?.path, '$.ignition.security.tls.certificateAuthorities[0].source');
   assert.equal(first.exitCode, 0);
 
   const all = await certInventory(source(objects), { ...OPTS, allCerts: true });
   assert.deepEqual(
-    all.certificates.map((r) => `${r.name}[${r.key}]#${r.index} ${r.status}`),
+    [...all.certificates].map((r) => `${r.name}[${r.key}]#${r.index} ${r.status}`),
     [
       'web-tls[tls.crt]#0 ok',
       'web-tls[tls.crt]#1 ok',
@@ -177,8 +177,8 @@ test('unparsable PEM is a row with the reason, never a crash, and no key materia
     { ...secret('bad', 'no-crt', ''), data: { 'tls.key': b64(leaf.keyPem) } },
   ];
   const report = await certInventory(source(objects), { ...OPTS, allCerts: true });
-  const byName = new Map(report.certificates.map((r) => [r.name, r]));
-  assert.equal(report.certificates.length, 5);
+  const byName = new Map([...report.certificates].map((r) => [r.name, r]));
+  assert.equal([...report.certificates].length, 5);
   for (const r of report.certificates) assert.equal(r.status, 'unparsable', r.name);
   assert.match(byName.get('key-only')!.error!, /no PEM CERTIFICATE block/);
   assert.match(byName.get('truncated')!.error!, /truncated PEM/);
@@ -217,7 +217,7 @@ test('a copy of a certificate an operator rotates is managed as that copy; an un
   ];
   const r = await certInventory(source(objects), OPTS);
   const row = (ns: string, name: string) =>
-    r.certificates.find((c) => c.namespace === ns && c.name === name)!;
+    [...r.certificates].find((c) => c.namespace === ns && c.name === name)!;
   const copy = row('openshift-kube-controller-manager', 'csr-signer');
   assert.equal(copy.management, 'managed');
   assert.equal(copy.copyOf, 'openshift-kube-controller-manager-operator/csr-signer');
@@ -232,8 +232,8 @@ test('a copy of a certificate an operator rotates is managed as that copy; an un
   assert.equal(r.exitCode, 1);
 
   const alone = await certInventory(source([secret('apps', 'old', expiring.certPem)]), OPTS);
-  assert.equal(alone.certificates[0]?.status, 'expiring');
-  assert.equal(alone.certificates[0]?.problem, true);
+  assert.equal([...alone.certificates][0]?.status, 'expiring');
+  assert.equal([...alone.certificates][0]?.problem, true);
   assert.equal(alone.verdict, 'problem');
   assert.equal(alone.exitCode, 1);
   const junit = renderCertsJunit(alone);
@@ -262,7 +262,7 @@ test('one namespace: a problem certificate is looked up among the TLS secrets of
   ];
   const r = await certInventory(source(objects), { ...OPTS, namespace: ns });
   assert.deepEqual(
-    r.certificates.map((c) => [c.name, c.copyOf ?? null, c.managedBy, c.problem]),
+    [...r.certificates].map((c) => [c.name, c.copyOf ?? null, c.managedBy, c.problem]),
     [
       ['own', null, null, true],
       ['serving-copy', 'openshift-kube-controller-manager-operator/serving', 'service-ca', false],
@@ -283,7 +283,7 @@ test('one namespace: a problem certificate is looked up among the TLS secrets of
         : scoped.list(ref, namespace),
   };
   const denied = await certInventory(refusing, { ...OPTS, namespace: ns });
-  assert.equal(denied.certificates.find((c) => c.name === 'serving-copy')?.problem, true);
+  assert.equal([...denied.certificates].find((c) => c.name === 'serving-copy')?.problem, true);
   assert.equal(denied.unreadable.length, 0);
   assert.equal(denied.exitCode, 1);
   assert.match(
@@ -299,7 +299,7 @@ test('secrets RBAC refuses: the permission to grant, what could be read, verdict
   ];
   const r = await certInventory(source(objects, ['secrets']), OPTS);
   assert.deepEqual(
-    r.certificates.map((c) => c.name),
+    [...r.certificates].map((c) => c.name),
     ['bundle'],
   );
   assert.equal(r.unreadable.length, 3, JSON.stringify(r.unreadable));
@@ -335,7 +335,7 @@ test('a namespace: only its objects, and the version and MachineSets are not rea
   };
   const r = await certInventory(counting, { ...OPTS, namespace: 'apps' });
   assert.deepEqual(
-    r.certificates.map((c) => `${c.namespace}/${c.name}`),
+    [...r.certificates].map((c) => `${c.namespace}/${c.name}`),
     ['apps/web'],
   );
   assert.equal(r.namespace, 'apps');

@@ -29,8 +29,10 @@ let tmp: string;
 let cluster: SimCluster;
 let kc: string;
 
-const json = (stdout: string): CertsReport => JSON.parse(stdout) as CertsReport;
-const find = (r: CertsReport, ns: string, name: string): CertRow | undefined =>
+/** The report as JSON and YAML consumers read it: the rows are an array. */
+type CertsDocument = Omit<CertsReport, 'certificates'> & { certificates: CertRow[] };
+const json = (stdout: string): CertsDocument => JSON.parse(stdout) as CertsDocument;
+const find = (r: CertsDocument, ns: string, name: string): CertRow | undefined =>
   r.certificates.find((c) => c.namespace === ns && c.name === name);
 
 before(async () => {
@@ -218,7 +220,7 @@ describe('certs: a simulated cluster with 1,200 TLS secrets, live', () => {
       'yaml',
     ]);
     assert.equal(y.code, 0, y.stderr);
-    const doc = parseYaml(y.stdout) as CertsReport;
+    const doc = parseYaml(y.stdout) as CertsDocument;
     assert.equal(doc.certificates.length, 1);
     assert.equal(doc.certificates[0]?.name, 'machine-config-server-tls');
     assert.equal(doc.openshiftVersion?.startsWith('4.16'), true);

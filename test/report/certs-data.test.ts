@@ -15,14 +15,21 @@ import { openMustGather } from '../../src/sources/must-gather/index.js';
 
 const REAL = '../shared/data/must-gather/must-gather-metal.tar.xz';
 let report: CertsReport;
+/** The same listing with every row spooled to the file. */
+let spooled: CertsReport;
 
 before(async () => {
   const source = await openMustGather(REAL, CERTS_MUST_GATHER_KEEP);
-  report = await certInventory(source, {
+  const options = {
     allCerts: true,
     expiringWithinMs: 30 * 86_400_000,
     now: source.collectedAt,
     chunkSize: 500,
+  };
+  report = await certInventory(source, options, { memoryRows: 1_000_000 });
+  // A source of its own: the request count is part of the report.
+  spooled = await certInventory(await openMustGather(REAL, CERTS_MUST_GATHER_KEEP), options, {
+    memoryRows: 0,
   });
 });
 
@@ -32,6 +39,11 @@ test('JSON and YAML in chunks are exactly the whole report rendered at once', ()
   assert.ok(json.length > 3, 'written in several chunks');
   assert.equal(json.join(''), renderData(report, 'json'));
   assert.equal([...certsYamlChunks(report)].join(''), renderData(report, 'yaml'));
+  assert.equal(
+    [...certsJsonChunks(spooled)].join(''),
+    json.join(''),
+    'rows spooled to a file: the same JSON',
+  );
   const empty = { ...report, certificates: [] };
   assert.equal([...certsJsonChunks(empty)].join(''), renderData(empty, 'json'));
   assert.equal([...certsYamlChunks(empty)].join(''), renderData(empty, 'yaml'));
@@ -47,4 +59,6 @@ test('the table and the JUnit XML in chunks: one line or testcase per certificat
   const junit = [...certsJunitChunks(report)].join('');
   assert.equal((junit.match(/<testcase /g) ?? []).length, report.certificates.length);
   assert.match(junit, /<\/testsuites>\n$/);
+  assert.equal([...certsJunitChunks(spooled)].join(''), junit, 'rows spooled to a file: the same XML');
+  assert.equal([...certsTextChunks(spooled, palette(false))].join(''), text, 'and the same table');
 });
