@@ -19,21 +19,51 @@ export const BOOT_IMAGES_CONFIGMAP = 'coreos-bootimages';
 
 /**
  * Ignition in the RHCOS boot image of each OpenShift minor (the `ignition` package of the
- * stream's metal build). A newer cluster keeps the boot image it was installed with on bare
- * metal unless the stream is updated, which is why the configmap, not ClusterVersion, is read.
+ * stream's metal build), only where a source says it:
+ * - 4.11 `ignition-2.14.0-3.rhaos4.11.el8` (advisory RHSA-2022:5068, 4.11.0);
+ * - 4.12 `ignition-2.14.0-5.rhaos4.12.el8` (RHSA-2022:7398);
+ * - 4.13 `ignition-2.15.0-1.el9` from RHEL 9.2 AppStream, which openshift/os release-4.13's
+ *   manifest-rhel-9.2.yaml enables beside the 4.13 repo (openshift/os#1187, #1188);
+ * - 4.14 `ignition-2.16.2-1.1.rhaos4.14.el9` (RHSA-2023:5009);
+ * - 4.15 `ignition-2.16.2-2.rhaos4.15.el9` (RHSA-2023:7201; ocp-build-data pins the same);
+ * - 4.16 `ignition-2.18.0-2.1.rhaos4.16.el9` (RHSA-2024:0045);
+ * - 4.17 and 4.18 the 4.16 build: "The 4.17 and 4.18 build of Ignition encounters a FIPS panic
+ *   so we are using the 4.16 build" (openshift/os release-4.17 and release-4.18
+ *   kola-denylist.yaml, OCPBUGS-42688); ocp-build-data's 4.18 pin is
+ *   `ignition-2.18.0-6.rhaos4.16.el9`.
+ * 4.10 (2.12.0 or 2.13.0) and 4.19 (Ignition from RHEL 9.6 AppStream) are not known for sure.
+ * A cluster keeps the boot image it was installed with on bare metal unless the stream is
+ * updated, which is why the configmap, not ClusterVersion, is read.
  */
 export const RHCOS_IGNITION: Readonly<Record<string, string>> = {
-  '4.10': '2.13.0',
   '4.11': '2.14.0',
   '4.12': '2.14.0',
   '4.13': '2.15.0',
   '4.14': '2.16.2',
-  '4.15': '2.17.0',
+  '4.15': '2.16.2',
   '4.16': '2.18.0',
-  '4.17': '2.19.0',
-  '4.18': '2.20.0',
-  '4.19': '2.20.0',
+  '4.17': '2.18.0',
+  '4.18': '2.18.0',
 };
+
+const minorNumber = (minor: string): [number, number] => {
+  const [major, n] = minor.split('.').map(Number);
+  return [major ?? 0, n ?? 0];
+};
+
+/** The newest minor in the table: a newer stream boots at least its Ignition. */
+function newestKnown(): [string, string] {
+  const minors = Object.keys(RHCOS_IGNITION).sort((a, b) => minorNumber(a)[1] - minorNumber(b)[1]);
+  const minor = minors[minors.length - 1]!;
+  return [minor, RHCOS_IGNITION[minor]!];
+}
+
+function newerThanTable(minor: string | undefined): boolean {
+  if (!minor) return false;
+  const [major, n] = minorNumber(minor);
+  const [newestMajor, newestN] = minorNumber(newestKnown()[0]);
+  return major > newestMajor || (major === newestMajor && n > newestN);
+}
 
 type Obj = Record<string, unknown>;
 const o = (v: unknown): Obj => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Obj) : {});
@@ -93,6 +123,17 @@ export function bootImageIgnition(
       stream,
       release,
       detail: `${seen}: RHCOS ${minor} boots Ignition ${recorded}`,
+    };
+  }
+  if (newerThanTable(minor)) {
+    // Ignition only moves forward between RHCOS streams: the newest known is the nearest guess.
+    const [newestMinor, newest] = newestKnown();
+    return {
+      ignitionVersion: newest,
+      from: 'default',
+      stream,
+      release,
+      detail: `${seen}, newer than any stream whose Ignition mcs-doctor knows; assumed at least RHCOS ${newestMinor}'s Ignition ${newest}: give --ignition-version (rpm -q ignition on the boot image)`,
     };
   }
   return {

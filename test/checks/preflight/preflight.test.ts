@@ -51,14 +51,21 @@ describe('the boot image Ignition', () => {
     assert.match(b.detail, /rhcos-4\.16 416\.94\.202406251923-0: RHCOS 4\.16 boots Ignition 2\.18\.0/);
   });
 
-  test('the 9.x RHCOS builds of 4.19 by their stream; older builds by their release prefix', () => {
+  test('the 9.x RHCOS builds by their stream; older builds by their release prefix', () => {
     assert.equal(
       bootImageIgnition(
-        [bootImages({ stream: 'rhcos-4.19', architectures: metal('9.6.20250611-0') })],
+        [bootImages({ stream: 'rhcos-4.18', architectures: metal('418.94.202501221327-0') })],
         undefined,
       ).ignitionVersion,
-      '2.20.0',
+      '2.18.0',
     );
+    // 4.19's 9.x build: its stream is newer than the table, so the newest known stands, said so.
+    const b419 = bootImageIgnition(
+      [bootImages({ stream: 'rhcos-4.19', architectures: metal('9.6.20250611-0') })],
+      undefined,
+    );
+    assert.equal(b419.ignitionVersion, '2.18.0');
+    assert.equal(b419.from, 'default');
     assert.equal(
       bootImageIgnition([bootImages({ architectures: metal('412.86.202310111352-0') })], undefined)
         .ignitionVersion,
@@ -78,13 +85,26 @@ describe('the boot image Ignition', () => {
     assert.equal(none.ignitionVersion, '2.14.0');
     assert.equal(none.from, 'default');
     assert.match(none.detail, /--ignition-version/);
-    const unknown = bootImageIgnition([bootImages({ stream: 'rhcos-5.2' })], undefined);
+    const unknown = bootImageIgnition([bootImages({ stream: 'rhcos-4.9' })], undefined);
     assert.equal(unknown.from, 'default');
+    assert.equal(unknown.ignitionVersion, '2.14.0');
     assert.match(unknown.detail, /does not know/);
+    assert.match(bootImageIgnition([bootImages({ stream: 'rhcos-5.2' })], undefined).detail, /newer than any/);
   });
 
-  test('the table covers 4.10 to 4.19, and the Go 1.20 wording starts with 4.14 (Ignition 2.16)', () => {
-    for (let minor = 10; minor <= 19; minor++) assert.ok(RHCOS_IGNITION[`4.${minor}`], `4.${minor}`);
+  test('the table covers 4.11 to 4.18 as the sources say, and the Go 1.20 wording starts with 4.14 (Ignition 2.16)', () => {
+    for (let minor = 11; minor <= 18; minor++) assert.ok(RHCOS_IGNITION[`4.${minor}`], `4.${minor}`);
+    // 4.17 and 4.18 boot the 4.16 build (openshift/os kola-denylist.yaml, OCPBUGS-42688).
+    assert.equal(RHCOS_IGNITION['4.15'], '2.16.2');
+    assert.equal(RHCOS_IGNITION['4.18'], '2.18.0');
+    // Unknown: 4.10 falls back to the default, a newer stream to the newest known.
+    assert.equal(bootImageIgnition([bootImages({ stream: 'rhcos-4.10' })], undefined).from, 'default');
+    const newer = bootImageIgnition([bootImages({ stream: 'rhcos-4.20' })], undefined);
+    assert.equal(newer.ignitionVersion, '2.18.0');
+    assert.match(
+      newer.detail,
+      /newer than any stream .* at least RHCOS 4\.18's Ignition 2\.18\.0: give --ignition-version/,
+    );
     assert.equal(ignitionRequest(RHCOS_IGNITION['4.13']!).goVerifyErrorPrefix, false);
     assert.equal(ignitionRequest(RHCOS_IGNITION['4.14']!).goVerifyErrorPrefix, true);
     assert.match(ignitionRequest('2.18.0').accept, /version=3\.4\.0/);

@@ -1,8 +1,9 @@
 /**
  * What a worker of each OpenShift version boots: the RHCOS boot image's kernel and Ignition,
  * and the kubelet the installed system runs. Ignition versions are those of the RHCOS boot
- * images (4.12: 2.14.0, 4.16: 2.18.0, 4.19: 2.20.0); kernels are the RHEL releases RHCOS of that
- * version is built on; kubelet minors follow the Kubernetes release each OpenShift ships.
+ * images (4.12: 2.14.0, 4.16: 2.18.0; 4.19: 2.20.0 is our guess for RHEL 9.6's, not a fact);
+ * kernels are the RHEL releases RHCOS of that version is built on; kubelet minors follow the
+ * Kubernetes release each OpenShift ships.
  */
 import { RELEASES } from '../../scenarios/versions.js';
 import { maxStableSpec } from '../../../ignition/compat.js';
