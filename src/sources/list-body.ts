@@ -34,6 +34,16 @@ export interface ListBody {
   items: unknown[] | undefined;
 }
 
+export interface ListBodyHooks {
+  /** What to keep of each item, made as it is parsed. */
+  each?: (item: unknown) => unknown;
+  /**
+   * The list's other fields, as soon as the items begin when they come last (as the API server
+   * writes them): `metadata.continue` names the next page before this one's items are read.
+   */
+  onShell?: (shell: Record<string, unknown>) => void;
+}
+
 export class ListBodyReader {
   /** Nesting: 1 inside the list object, 2 inside its items array, 3+ inside an item. */
   #depth = 0;
@@ -51,10 +61,11 @@ export class ListBodyReader {
   #items: unknown[] = [];
   #itemsSeen = false;
   readonly #keep: ((item: unknown) => unknown) | undefined;
+  readonly #onShell: ((shell: Record<string, unknown>) => void) | undefined;
 
-  /** `keep`: what to keep of each item, applied as it is parsed. */
-  constructor(keep?: (item: unknown) => unknown) {
-    this.#keep = keep;
+  constructor(hooks: ListBodyHooks = {}) {
+    this.#keep = hooks.each;
+    this.#onShell = hooks.onShell;
   }
 
   write(chunk: Buffer): void {
@@ -116,6 +127,7 @@ export class ListBodyReader {
           // The `[` stays in the shell; the items between it and `]` do not.
           this.#shell.push(chunk.subarray(runStart, i + 1));
           runStart = i + 1;
+          this.#announceShell();
         } else if (this.#inItems && this.#depth === 2) {
           // An item begins: what came before it (commas, blanks) belongs to neither.
           runStart = i;
@@ -153,6 +165,20 @@ export class ListBodyReader {
       throw new MalformedListError('the answer is not a JSON object');
     }
     return { shell: shell as Record<string, unknown>, items: this.#itemsSeen ? this.#items : undefined };
+  }
+
+  /** The shell read so far, closed after `"items": [`: every field before the items. */
+  #announceShell(): void {
+    if (!this.#onShell) return;
+    let shell: unknown;
+    try {
+      shell = JSON.parse(`${Buffer.concat(this.#shell).toString('utf8')}]}`);
+    } catch {
+      return; // Not parseable this early (it will be at the end): nothing to announce.
+    }
+    if (shell !== null && typeof shell === 'object' && !Array.isArray(shell)) {
+      this.#onShell(shell as Record<string, unknown>);
+    }
   }
 
   #finishItem(): void {

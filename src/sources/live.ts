@@ -16,7 +16,7 @@ import {
   type KubeconfigFlags,
   type KubeTarget,
 } from './kubeconfig.js';
-import { ListBodyReader, MalformedListError, type ListBody } from './list-body.js';
+import { ListBodyReader, MalformedListError, type ListBody, type ListBodyHooks } from './list-body.js';
 import { qualifiedName } from './resources.js';
 import type { ClusterSource, KubeObject, PodLogOptions, Read, ResourceRef, Unavailable } from './types.js';
 
@@ -161,6 +161,11 @@ export interface ListPageOptions<T = KubeObject> {
    * held as what was made of them, and the secrets (their keys too) let go at once.
    */
   keep?: (item: KubeObject) => T;
+  /**
+   * Told the next page's token as soon as the answer's metadata is read, before its items
+   * (the API server writes `metadata` first): the next page can be asked for at once.
+   */
+  onContinue?: (token: string) => void;
 }
 
 export interface ListPage<T = KubeObject> {
@@ -289,12 +294,19 @@ export class LiveSource implements ClusterSource {
       o.kind ??= ref.kind;
       return keep ? keep(o) : o;
     };
+    const { onContinue } = options;
+    const onShell = onContinue
+      ? (shell: Record<string, unknown>): void => {
+          const token = (shell['metadata'] as { continue?: unknown } | undefined)?.continue;
+          if (typeof token === 'string' && token !== '') onContinue(token);
+        }
+      : undefined;
     const answer = await this.read(
       qs ? `${path}?${qs}` : path,
       what,
       { verb: 'list', ref, namespace },
       'list',
-      each,
+      { each, onShell },
     );
     if (!answer.ok) return answer;
     if (answer.value instanceof Error) {
@@ -359,20 +371,20 @@ export class LiveSource implements ClusterSource {
     what: string,
     rbac: { verb: string; ref: ResourceRef; namespace?: string },
     as: 'list',
-    keep?: (item: unknown) => unknown,
+    reader?: ListBodyHooks,
   ): Promise<Read<ListBody | Error>>;
   private async read(
     path: string,
     what: string,
     rbac: { verb: string; ref: ResourceRef; namespace?: string },
     as: 'text' | 'list' = 'text',
-    keep?: (item: unknown) => unknown,
+    reader?: ListBodyHooks,
   ): Promise<Read<string | ListBody | Error>> {
     let last: Unavailable | undefined;
     for (let attempt = 1; attempt <= this.attempts; attempt++) {
       let answer: { status: number; body: string | ListBody | Error };
       try {
-        answer = (await this.exchange({ method: 'GET', path }, as, keep)) as typeof answer;
+        answer = (await this.exchange({ method: 'GET', path }, as, reader)) as typeof answer;
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);
         if (err instanceof TransportError && !this.connected) {
@@ -477,7 +489,7 @@ export class LiveSource implements ClusterSource {
   private async exchange(
     request: ApiRequest,
     as: 'buffer' | 'text' | 'list',
-    keep?: (item: unknown) => unknown,
+    reader?: ListBodyHooks,
   ): Promise<{ status: number; body: Buffer | string | ListBody | Error }> {
     const url = new URL(this.server.pathname.replace(/\/$/, '') + request.path, this.server);
     const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
@@ -515,7 +527,7 @@ export class LiveSource implements ClusterSource {
       const req = https.request(options, (res) => {
         const status = res.statusCode ?? 0;
         const chunks: Buffer[] = [];
-        const list = as === 'list' && status >= 200 && status < 300 ? new ListBodyReader(keep) : undefined;
+        const list = as === 'list' && status >= 200 && status < 300 ? new ListBodyReader(reader) : undefined;
         let listError: Error | undefined;
         const decoder = as !== 'buffer' && !list ? new StringDecoder('utf8') : undefined;
         const parts: string[] = [];

@@ -94,24 +94,58 @@ export async function* listChunks<T>(
     limit: options.chunkSize ?? DEFAULT_CHUNK_SIZE,
     keep,
   };
-  let pending: Promise<Read<ListPage<T>>> | undefined = source.listPage(ref, base);
+  // The next page is asked for as soon as the current one's metadata names it, while the
+  // current one's items still arrive and are read: the server prepares one page while the
+  // other is parsed. Never more than the page being read and the next are in flight.
+  let current: PageRequest<T> | undefined;
+  const request = (token: string | undefined): PageRequest<T> => {
+    const r: PageRequest<T> = { page: undefined as unknown as Promise<Read<ListPage<T>>> };
+    r.page = source.listPage(ref, {
+      ...base,
+      ...(token ? { continue: token } : {}),
+      onContinue: (next) => {
+        r.announced ??= next;
+        if (r === current) startNext(r, r.announced);
+      },
+    });
+    return r;
+  };
+  const startNext = (r: PageRequest<T>, token: string): void => {
+    if (r.next && r.nextToken === token) return;
+    r.next?.page.catch(() => undefined);
+    r.next = request(token);
+    r.nextToken = token;
+  };
+  current = request(undefined);
   try {
-    while (pending) {
-      const page: Read<ListPage<T>> = await pending;
-      pending = undefined;
+    while (current) {
+      const r: PageRequest<T> = current;
+      const page = await r.page;
       counter.pages++;
       if (!page.ok) {
         yield page;
         return;
       }
-      // Ask for the next page before handing this one over: the server prepares it while the caller parses.
-      if (page.value.continue) {
-        pending = source.listPage(ref, { ...base, continue: page.value.continue });
-      }
+      const token = page.value.continue;
+      // The metadata came after the items (or named another page on a retry): ask now.
+      if (token) startNext(r, token);
+      const next = token ? r.next : undefined;
+      if (next?.announced) startNext(next, next.announced);
+      current = next;
       yield { ok: true, value: page.value.items };
     }
   } finally {
-    // A caller that stops early leaves the prefetched page unread: never an unhandled rejection.
-    pending?.catch(() => undefined);
+    // A caller that stops early leaves the pages asked for unread: never an unhandled rejection.
+    current?.page.catch(() => undefined);
+    current?.next?.page.catch(() => undefined);
   }
+}
+
+/** A page asked for, and the one after it once its token is known. */
+interface PageRequest<T> {
+  page: Promise<Read<ListPage<T>>>;
+  /** The next page's token, from the metadata, before the items arrived. */
+  announced?: string;
+  next?: PageRequest<T>;
+  nextToken?: string;
 }

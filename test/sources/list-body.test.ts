@@ -27,10 +27,11 @@ const TRICKY = {
 function readIn(
   text: string,
   size: number,
-  keep?: (item: unknown) => unknown,
+  each?: (item: unknown) => unknown,
+  onShell?: (shell: Record<string, unknown>) => void,
 ): ReturnType<ListBodyReader['end']> {
   const bytes = Buffer.from(text, 'utf8');
-  const reader = new ListBodyReader(keep);
+  const reader = new ListBodyReader({ each, onShell });
   for (let i = 0; i < bytes.length; i += size) reader.write(bytes.subarray(i, i + size));
   return reader.end();
 }
@@ -72,4 +73,26 @@ test('malformed answers are refused with where, never half-read', () => {
   assert.throws(() => readIn('{"items":[{"a":1}]]}', 5), MalformedListError);
   assert.throws(() => readIn('<html>502 Bad Gateway</html>', 8), MalformedListError);
   assert.throws(() => readIn('[1,2,3]', 2), /not a JSON object|item|list/);
+});
+
+test('the metadata is told before the first item is read, once, when the items come last', () => {
+  const events: string[] = [];
+  const read = readIn(
+    JSON.stringify(TRICKY),
+    5,
+    (item) => {
+      events.push('item');
+      return item;
+    },
+    (shell) => events.push(`shell ${(shell['metadata'] as { continue: string }).continue}`),
+  );
+  assert.deepEqual(events, ['shell eyJ2IjoibWV0YS5rOHMuaW8vdjEifQ', 'item', 'item', 'item']);
+  assert.equal(read.items?.length, 3);
+  // Items first: nothing is told early (the end still gives the whole list).
+  const late: unknown[] = [];
+  const itemsFirst = readIn('{"items":[{"a":1}],"metadata":{"continue":"x"}}', 4, undefined, (s) =>
+    late.push(s),
+  );
+  assert.deepEqual(late, [{ items: [] }]);
+  assert.deepEqual(itemsFirst.shell, { items: [], metadata: { continue: 'x' } });
 });
