@@ -71,14 +71,18 @@ export function rowsOf(
   const managedBy = manager.managedBy === null ? null : intern(manager.managedBy);
   return value.parsed.map((p): CertRow => {
     const index = p.index + indexOffset;
+    // Where the certificate is: the first fields of every row, in this order.
+    const place = {
+      kind: holder.kind,
+      namespace: holder.namespace,
+      name: holder.name,
+      key: holder.key,
+      index,
+      certificatesInValue: value.count,
+    };
     if ('error' in p) {
       return {
-        kind: holder.kind,
-        namespace: holder.namespace,
-        name: holder.name,
-        key: holder.key,
-        index,
-        certificatesInValue: value.count,
+        ...place,
         ...(holder.path ? { path: holder.path } : {}),
         subject: null,
         issuer: null,
@@ -106,12 +110,7 @@ export function rowsOf(
         : manager.management;
     const status = certStatus(c, judge.now, judge.expiringWithinMs);
     const row: CertRow = {
-      kind: holder.kind,
-      namespace: holder.namespace,
-      name: holder.name,
-      key: holder.key,
-      index,
-      certificatesInValue: value.count,
+      ...place,
       subject: c.subject,
       issuer: intern(c.issuer),
       notBefore: formatRFC3339(c.notBefore),
