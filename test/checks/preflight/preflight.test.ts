@@ -89,7 +89,10 @@ describe('the boot image Ignition', () => {
     assert.equal(unknown.from, 'default');
     assert.equal(unknown.ignitionVersion, '2.14.0');
     assert.match(unknown.detail, /does not know/);
-    assert.match(bootImageIgnition([bootImages({ stream: 'rhcos-5.2' })], undefined).detail, /newer than any/);
+    assert.match(
+      bootImageIgnition([bootImages({ stream: 'rhcos-5.2' })], undefined).detail,
+      /newer than any/,
+    );
   });
 
   test('the table covers 4.11 to 4.18 as the sources say, and the Go 1.20 wording starts with 4.14 (Ignition 2.16)', () => {
