@@ -19,6 +19,7 @@ const LAYERS = [
   'diagnosis',
   'report',
   'remedies',
+  'exporter',
   'commands',
   'demo',
   'cli',

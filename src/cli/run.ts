@@ -7,6 +7,7 @@ import { diagnoseCommand } from '../commands/diagnose.js';
 import { fixCommand, restoreCommand } from '../commands/fix.js';
 import { verifyCommand } from '../commands/verify.js';
 import { contextCommand } from '../commands/context.js';
+import { exporterCommand } from '../commands/exporter.js';
 import { normaliseBooleanFlags } from '../commands/flags.js';
 import { InputError } from '../core/errors.js';
 import { VERSION } from '../version.js';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   program.addCommand(explainCommand());
   program.addCommand(simCommand());
   program.addCommand(contextCommand());
+  program.addCommand(exporterCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

@@ -4,7 +4,7 @@
  * CA, client certificates and tokens. Requests go out on node:https with a timeout each, so a
  * slow API server gives an `error` read, not a hang, and every list is exactly one request.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import https from 'node:https';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { InputError, UnreachableError } from '../core/errors.js';
@@ -34,8 +34,6 @@ const EXEC_PLUGIN_TIMEOUT_MS = 60_000;
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
 /** A watch event or a log line longer than this is not one the API server sends. */
 const MAX_LINE_BYTES = 64 * 1024 * 1024;
-/** client-go's cached file token source reads the file again after a minute. */
-const TOKEN_FILE_REREAD_MS = 60_000;
 
 type KubeConfigClass = typeof import('@kubernetes/client-node').KubeConfig;
 
@@ -188,7 +186,7 @@ export class LiveSource implements ClusterSource {
   private readonly timeoutMs: number;
   private readonly attempts: number;
   private readonly agent: https.Agent;
-  private fileToken?: { value: string; readAt: number };
+  private fileToken?: { value: string; version: string };
 
   constructor(
     private readonly kc: KubeConfig,
@@ -440,18 +438,21 @@ export class LiveSource implements ClusterSource {
   }
 
   /**
-   * A token file (the pod's service account token, which the kubelet rotates) is read again once
-   * a minute, as client-go's cached file token source does, so a long-running process keeps
-   * working after the token it started with expires. Undefined when the user has no token file.
+   * A token file (the pod's service account token, which the kubelet rotates) is read again when
+   * it changes, so a long-running process keeps working after the token it started with expires.
+   * Undefined when the user has no token file.
    */
   private rereadToken(): string | undefined {
     const a = this.target.auth;
     if (!a.tokenFile || a.token || a.exec || a.authProvider) return undefined;
-    const now = Date.now();
-    if (this.fileToken && now - this.fileToken.readAt < TOKEN_FILE_REREAD_MS) return this.fileToken.value;
     try {
-      const value = readFileSync(a.tokenFile, 'utf8').trim();
-      if (value) this.fileToken = { value, readAt: now };
+      // The kubelet swaps the file (a symlink to a new directory): a new inode or time.
+      const st = statSync(a.tokenFile);
+      const version = `${st.ino}/${st.mtimeMs}/${st.size}`;
+      if (this.fileToken?.version !== version) {
+        const value = readFileSync(a.tokenFile, 'utf8').trim();
+        if (value) this.fileToken = { value, version };
+      }
     } catch {
       // Keep the token read last; the API server says when it no longer takes it.
     }

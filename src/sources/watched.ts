@@ -13,6 +13,7 @@
  * trimmed: no managedFields, no node image lists, and no TLS private key outside the MCO's
  * namespace (only the MCS serving key is ever compared with its certificate).
  */
+import { setMaxListeners } from 'node:events';
 import { MAPI_NAMESPACE, MCO_NAMESPACE } from '../core/names.js';
 import { UserError } from '../core/errors.js';
 import { collectionPath, statusMessage, withTypeOf, type LiveSource } from './live.js';
@@ -258,6 +259,7 @@ class LogFollower {
     readonly what: string,
     readonly generation: string,
   ) {
+    setMaxListeners(0, this.abort.signal);
     owner.signal.addEventListener('abort', () => this.abort.abort(), { once: true });
   }
 
@@ -370,6 +372,8 @@ export class WatchedSource implements ClusterSource {
   ) {
     this.location = live.location;
     this.watchSeconds = options.watchSeconds ?? [300, 600];
+    // One listener per watch, per followed log and per pause: more than Node's default of 10.
+    setMaxListeners(0, this.abort.signal);
   }
 
   get signal(): AbortSignal {

@@ -46,6 +46,19 @@ export interface DiagnoseOptions {
   now: Date;
   probeTimeoutMs: number;
   onProgress?: (what: string) => void;
+  /** Probe the pointer of every user-data secret, not only those of the diagnosed hosts and MachineSets (the exporter). */
+  probeEveryUserData?: boolean;
+  /** How BMC clocks are read by a caller that reads them again and again (the exporter: backoff per BMC). */
+  bmcReader?: BmcReader;
+}
+
+export interface BmcReader {
+  /** How many BMCs are read at once. */
+  concurrency: number;
+  /** Whether to read this host's BMC (default: the selected hosts not joined, or all with bmc 'always'). */
+  wants?(host: HostFacts): boolean;
+  /** Reads it, or answers without asking the BMC (backing off after failures). */
+  read(host: HostFacts, readNow: () => Promise<BmcClock>): Promise<BmcClock>;
 }
 
 export interface PointerChoice {
@@ -203,6 +216,12 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
       const p = pointerFor(h).pointer;
       if (p && pointerUrl(p)) pointers.set(probeKey(p), p);
     }
+    if (options.probeEveryUserData) {
+      for (const secret of userData.values()) {
+        const p = secret.pointer;
+        if (p && pointerUrl(p)) pointers.set(probeKey(p), p);
+      }
+    }
     // The pointers new hosts will get: those the MachineSets name, whatever platform shape. A
     // name is probed only where --resolve places it: this machine's DNS is not the workers'.
     for (const ms of itemsOf(snapshot.machineSets)) {
@@ -257,8 +276,11 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
   const readingClocks = async (): Promise<void> => {
     if (!wantBmc || options.hostClock) return;
     // A BMC the BareMetalHost operator could not register with will not answer us either.
+    const reader = options.bmcReader;
     const targets = selected.filter(
-      (h) => (options.bmc === 'always' || !isJoined(h)) && !BMC_UNREACHABLE_ERRORS.has(h.errorType ?? ''),
+      (h) =>
+        (reader?.wants ? reader.wants(h) : options.bmc === 'always' || !isJoined(h)) &&
+        !BMC_UNREACHABLE_ERRORS.has(h.errorType ?? ''),
     );
     if (targets.length > 0)
       options.onProgress?.(
@@ -266,9 +288,10 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
       );
     const secrets = itemsOf(snapshot.secrets);
     await bounded(
-      8,
+      reader?.concurrency ?? 8,
       targets.map((h) => async () => {
-        clocks.set(h.name, await bmcClockOf(h, secrets, cluster.version, options.probeTimeoutMs));
+        const readNow = () => bmcClockOf(h, secrets, cluster.version, options.probeTimeoutMs);
+        clocks.set(h.name, await (reader ? reader.read(h, readNow) : readNow()));
       }),
     );
   };

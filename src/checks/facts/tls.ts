@@ -33,9 +33,15 @@ export interface TlsAssessment {
 }
 
 export function assessTls(facts: Facts, host: HostFacts): TlsAssessment {
-  const pointer = facts.pointerFor(host);
+  return assessPointer(facts, facts.pointerFor(host), facts.clockOf(host));
+}
+
+/**
+ * The same verdict for a pointer whoever boots with it: a user-data secret the next host of a
+ * MachineSet will get (the exporter judges each), at `clock` when one is known.
+ */
+export function assessPointer(facts: Facts, pointer: PointerChoice, clock: HostClock): TlsAssessment {
   const probe = facts.probeFor(pointer.pointer);
-  const clock = facts.clockOf(host);
   const url =
     (pointer.pointer && pointerUrl(pointer.pointer)) ??
     (facts.cluster.apiServerInternalURI
