@@ -86,7 +86,7 @@ export const COLLECTED = {
   ),
   bmcSkew: gauge(
     'bmc_clock_skew_seconds',
-    "The host's BMC clock (Redfish Manager DateTime) minus the exporter's clock, from the last successful read",
+    "The host's BMC clock (Redfish Manager DateTime) minus the exporter's clock, when the last read succeeded",
     HOST,
   ),
   bmcReadSuccess: gauge(
@@ -96,7 +96,7 @@ export const COLLECTED = {
   ),
   bmcLastRead: gauge(
     'bmc_clock_last_read_timestamp_seconds',
-    'When the BMC clock was last read successfully',
+    'When the BMC clock was read, when that read succeeded',
     HOST,
   ),
   bmcWithinValidity: gauge(

@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { assertLoopback } from '../mcs/loopback.js';
 import type { ObjectStore } from '../kube/store.js';
+import { setMaxListeners } from 'node:events';
 import type { LogBook } from '../linelog.js';
 import { ACCESS_REVIEW_PATH, handleAccessReview } from './access-review.js';
 import { authenticate, type ApiTokens, type Identity } from './auth.js';
@@ -134,6 +135,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   const stats: ApiStats = { requests: 0, byVerb: {}, byAccess: {} };
   const sockets = new Set<Socket>();
   const closing = new AbortController();
+  // One listener per open watch and followed log: a client may hold more than Node's default of 10.
+  setMaxListeners(0, closing.signal);
   let address = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
