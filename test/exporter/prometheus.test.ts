@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { startSimCluster, type SimCluster } from '../../src/sim/cluster.js';
 import { waitForHostOutcome } from '../../src/sim/settle.js';
 import { fixApply, HOST, SPEED, verifyReady } from '../helpers/fix.js';
