@@ -35,7 +35,12 @@ async function diagnoseChild(
   return JSON.parse(stdout) as ChildFigures;
 }
 
-async function startSim(hosts: number, kubeconfig: string): Promise<() => void> {
+/** `mcs-doctor sim start` in a process of its own, until it says Ready; returns how to stop it. */
+export async function startSim(
+  hosts: number,
+  kubeconfig: string,
+  scenario = 'mcs-cert-expired',
+): Promise<() => void> {
   const child = spawn(
     process.execPath,
     [
@@ -43,7 +48,7 @@ async function startSim(hosts: number, kubeconfig: string): Promise<() => void> 
       'sim',
       'start',
       '--scenario',
-      'mcs-cert-expired',
+      scenario,
       '--hosts',
       String(hosts),
       '--speed',

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchDiagnoseLive, benchDiagnoseOffline } from './diagnose.js';
 import { benchExplain } from './explain.js';
+import { benchExporter } from './exporter.js';
 import { benchSimApiList } from './sim-api.js';
 import { benchSimStart } from './sim-start.js';
 
@@ -36,6 +37,11 @@ try {
   }
   console.log('== diagnose, offline, a must-gather directory padded to 1 GB (goal: < 2 s)');
   print(await benchDiagnoseOffline(dir));
+  const window = Number(process.env.BENCH_EXPORTER_SECONDS ?? 60);
+  console.log(
+    `== exporter, healthy --hosts 1000, --interval 15s, a scrape every 100 ms for ${window} s after 3 collections (goals: API requests flat, /metrics p95 < 20 ms, RSS < 150 MB)`,
+  );
+  print(await benchExporter(1000, window));
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

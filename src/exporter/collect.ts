@@ -138,6 +138,7 @@ export async function collect(
   const bmcResults = new Map<string, { ok: boolean; attempted: boolean }>();
   const reader: BmcReader = {
     concurrency: options.bmcReader.concurrency,
+    agent: options.bmcReader.agent,
     // Every worker's BMC, joined or not: a clock is set right before a host is provisioned again.
     wants: (h) => options.bmc && h.role !== 'master' && (options.bmcReader.wants?.(h) ?? true),
     read: async (h, readNow) => {
@@ -165,7 +166,7 @@ export async function collect(
   const out = new Samples();
   servingCertificate(facts, out);
   pointers(facts, out, errors, options.probe);
-  hosts(facts, out, errors, bmcResults);
+  await hosts(facts, out, errors, bmcResults);
   csrs(facts, out);
   tlsSecrets(facts, out);
   options.bmcReader.retain?.(facts.hosts);
@@ -299,13 +300,18 @@ function pointers(facts: Facts, out: Samples, errors: Record<ErrorKind, string[]
     );
 }
 
-function hosts(
+/** Hosts judged between two turns of the event loop: a scrape waits for at most that many. */
+const HOSTS_PER_TURN = 20;
+
+async function hosts(
   facts: Facts,
   out: Samples,
   errors: Record<ErrorKind, string[]>,
   bmcResults: Map<string, { ok: boolean; attempted: boolean }>,
-): void {
+): Promise<void> {
+  let n = 0;
   for (const h of facts.selected) {
+    if (++n % HOSTS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
     const labels = { bmh_namespace: h.namespace, bmh_name: h.name };
     const d = diagnoseHost(facts, h);
     out.add(

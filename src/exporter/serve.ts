@@ -82,7 +82,7 @@ function listen(server: Server, address: ListenAddress): Promise<AddressInfo> {
 export async function startExporter(options: ExporterOptions): Promise<RunningExporter> {
   const { source, log } = options;
   const live = liveMetrics(VERSION, () => source.stats());
-  let collected = '';
+  let collected = Buffer.alloc(0);
   let ready = false;
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void answer(req, res);
@@ -97,10 +97,14 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
       return;
     }
     if (path === '/metrics') {
-      const body = collected + (await live.registry.metrics());
-      res
-        .writeHead(200, { 'Content-Type': live.registry.contentType })
-        .end(req.method === 'HEAD' ? undefined : body);
+      const liveText = await live.registry.metrics();
+      res.writeHead(200, { 'Content-Type': live.registry.contentType });
+      if (req.method === 'HEAD') res.end();
+      else {
+        // The last collection as rendered then, and the process metrics of now.
+        res.write(collected);
+        res.end(liveText);
+      }
     } else if (path === '/healthz') {
       res.writeHead(200, { 'Content-Type': 'text/plain' }).end('ok\n');
     } else if (path === '/readyz') {
@@ -169,7 +173,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     samples.set(COLLECTED.lastCollection, [{ labels: {}, value: finished / 1000 }]);
     samples.set(COLLECTED.collectionDuration, [{ labels: {}, value: (finished - started) / 1000 }]);
     samples.set(COLLECTED.collectionInterval, [{ labels: {}, value: options.intervalMs / 1000 }]);
-    collected = await renderCollected(samples);
+    collected = Buffer.from(await renderCollected(samples));
     // Logs of pods no longer read (gone since) are not followed any more.
     source.sweepLogs(started - 1000);
     ready = true;
@@ -197,6 +201,7 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await source.close();
       await loop.catch(() => undefined);
+      bmcReader.close();
     },
   };
 }

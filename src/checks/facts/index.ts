@@ -13,6 +13,7 @@ import { bounded, itemsOf, type Snapshot } from '../snapshot.js';
 import { caSourceFacts, type CaSource } from './ca-sources.js';
 import { clusterFacts, type ClusterFacts } from './cluster.js';
 import { hostFacts, type HostFacts } from './hosts.js';
+import type https from 'node:https';
 import { isIP } from 'node:net';
 import { selectHosts } from './select.js';
 import { machineUserDataRef } from './machine-user-data.js';
@@ -59,6 +60,8 @@ export interface BmcReader {
   wants?(host: HostFacts): boolean;
   /** Reads it, or answers without asking the BMC (backing off after failures). */
   read(host: HostFacts, readNow: () => Promise<BmcClock>): Promise<BmcClock>;
+  /** One agent for every read, so TLS sessions are resumed from one collection to the next. */
+  agent?: https.Agent;
 }
 
 export interface PointerChoice {
@@ -290,7 +293,7 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
     await bounded(
       reader?.concurrency ?? 8,
       targets.map((h) => async () => {
-        const readNow = () => bmcClockOf(h, secrets, cluster.version, options.probeTimeoutMs);
+        const readNow = () => bmcClockOf(h, secrets, cluster.version, options.probeTimeoutMs, reader?.agent);
         clocks.set(h.name, await (reader ? reader.read(h, readNow) : readNow()));
       }),
     );
@@ -400,7 +403,8 @@ async function bmcClockOf(
   secrets: ReturnType<typeof itemsOf>,
   version: string | null,
   timeoutMs: number,
+  agent?: https.Agent,
 ): Promise<BmcClock> {
   const request = bmcRequestOf(host, secrets, version, timeoutMs);
-  return 'access' in request ? readBmcClock(request) : request;
+  return 'access' in request ? readBmcClock({ ...request, agent }) : request;
 }
