@@ -50,7 +50,7 @@ const layerRules = LAYERS.map((layer, i) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.bench/', '.tmp/'] },
+  { ignores: ['dist/', 'dist-sea/', 'node_modules/', 'coverage/', '.bench/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
