@@ -5,7 +5,7 @@
  * metric. Nothing here judges anew: the verdicts are diagnose's, computed by the same code.
  */
 import { causeOfFetch, causeOfVerification } from '../causes/index.js';
-import { buildFacts, isJoined, type BmcReader, type Facts } from '../checks/facts/index.js';
+import { buildFacts, isJoined, pointerUrl, type BmcReader, type Facts } from '../checks/facts/index.js';
 import { judgeClock } from '../checks/facts/clock.js';
 import { caSourceFacts } from '../checks/facts/ca-sources.js';
 import type { HostFacts } from '../checks/facts/hosts.js';
@@ -15,22 +15,15 @@ import { tlsSecretLeaves } from '../checks/facts/tls-secrets.js';
 import { gatherSnapshot, itemsOf, type Snapshot } from '../checks/snapshot.js';
 import type { CauseId } from '../core/causes.js';
 import { MCO_NAMESPACE } from '../core/names.js';
+import { ROUTE_REASONS } from '../diagnosis/diagnose.js';
 import { diagnoseHost } from '../diagnosis/stages/index.js';
 import { countRecentPendingNodeCsrs, isPendingNodeCsr, maxPendingCsrs } from '../openshift/node-csrs.js';
 import { parseNameDer } from '../pki/name.js';
-import type { CertInfo, VerifyReason } from '../pki/types.js';
-import type { FetchResult, ProbeReason } from '../probes/types.js';
+import type { CertInfo } from '../pki/types.js';
+import { probeReasonForVerify } from '../probes/fetch.js';
+import type { FetchResult } from '../probes/types.js';
 import type { ClusterSource, Read } from '../sources/types.js';
 import { COLLECTED, type Collected, type MetricDef, type Sample } from './metrics.js';
-
-/** Probe reasons that say the endpoint was not reached from here, which is not the workers' network. */
-const ROUTE_REASONS: ReadonlySet<ProbeReason> = new Set([
-  'dns-error',
-  'timeout',
-  'connection-refused',
-  'network-unreachable',
-  'tls-handshake-failed',
-]);
 
 export interface CollectOptions {
   now: Date;
@@ -80,20 +73,6 @@ function endpointOf(url: string | undefined): string {
 }
 
 const POOL = /\/config\/([^/?#]+)/;
-
-/** probe's vocabulary for a verification reason. */
-function probeReasonOf(reason: VerifyReason): ProbeReason {
-  switch (reason) {
-    case 'ok':
-    case 'cert-expired':
-    case 'cert-not-yet-valid':
-    case 'unknown-authority':
-    case 'hostname-mismatch':
-      return reason;
-    default:
-      return 'cert-invalid';
-  }
-}
 
 class Samples {
   readonly collected: Collected = new Map();
@@ -231,7 +210,7 @@ function pointers(facts: Facts, out: Samples, errors: Record<ErrorKind, string[]
   for (const secret of [...facts.userData.values()].sort((a, b) => a.ref.localeCompare(b.ref))) {
     const labels = { secret_namespace: secret.namespace, secret_name: secret.name };
     const p = secret.pointer;
-    const url = p?.sources.find((s) => s.kind === 'merge' || s.kind === 'replace')?.url ?? p?.sources[0]?.url;
+    const url = p ? pointerUrl(p) : undefined;
     const verdict = (
       ok: boolean,
       reason: string,
@@ -284,7 +263,7 @@ function pointers(facts: Facts, out: Samples, errors: Record<ErrorKind, string[]
       { source: 'none', detail: '' },
     );
     if (tls.now) {
-      const reason = probeReasonOf(tls.now.reason);
+      const reason = probeReasonForVerify(tls.now.reason);
       verdict(tls.now.ok, reason, causeOfVerification(tls.now.reason, { workerClock: false }), 'secret');
     } else {
       // No chain anywhere: the MCS has no certificate to serve.
@@ -296,7 +275,7 @@ function pointers(facts: Facts, out: Samples, errors: Record<ErrorKind, string[]
     out.add(
       COLLECTED.endpointProbe,
       { endpoint, reason },
-      reason === 'ok' || !ROUTE_REASONS.has(reason as ProbeReason) ? 1 : 0,
+      reason === 'ok' || !ROUTE_REASONS.has(reason) ? 1 : 0,
     );
 }
 
@@ -354,7 +333,7 @@ async function hosts(
     if (tls.atHostClock)
       out.add(
         COLLECTED.hostChainAtClock,
-        { ...labels, reason: probeReasonOf(tls.atHostClock.reason) },
+        { ...labels, reason: probeReasonForVerify(tls.atHostClock.reason) },
         tls.atHostClock.ok ? 1 : 0,
       );
   }
