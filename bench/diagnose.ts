@@ -4,10 +4,11 @@
  * done by hand (kubectl, openssl s_client, curl; bench/manual-quick-diagnostic.sh) on the same
  * cluster. And offline: a must-gather padded to 1 GB, of which diagnose reads only what it needs.
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startSimProcess } from './sim-process.js';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -41,36 +42,11 @@ export async function startSim(
   kubeconfig: string,
   scenario = 'mcs-cert-expired',
 ): Promise<() => void> {
-  const child = spawn(
-    process.execPath,
-    [
-      CLI,
-      'sim',
-      'start',
-      '--scenario',
-      scenario,
-      '--hosts',
-      String(hosts),
-      '--speed',
-      '300',
-      '--kubeconfig-out',
-      kubeconfig,
-    ],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+  return startSimProcess(
+    CLI,
+    ['--scenario', scenario, '--hosts', String(hosts), '--speed', '300', '--kubeconfig-out', kubeconfig],
+    120_000,
   );
-  await new Promise<void>((resolve, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error('sim start did not become ready in 120 s')), 120_000);
-    child.stdout.on('data', (c: Buffer) => {
-      out += c.toString();
-      if (out.includes('Ready.')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => reject(new Error(`sim start exited with ${code}`)));
-  });
-  return () => child.kill('SIGTERM');
 }
 
 export interface DiagnoseBenchFigures {

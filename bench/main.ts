@@ -3,6 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { benchCertsLive } from './certs.js';
 import { benchDiagnoseLive, benchDiagnoseOffline } from './diagnose.js';
 import { benchExplain } from './explain.js';
 import { benchExporter } from './exporter.js';
@@ -37,6 +38,13 @@ try {
   }
   console.log('== diagnose, offline, a must-gather directory padded to 1 GB (goal: < 2 s)');
   print(await benchDiagnoseOffline(dir));
+  // A tenth of the secrets first: flat memory means about the same peak RSS at both sizes.
+  for (const secrets of [1000, 10_000]) {
+    console.log(
+      `== certs -A, live, sim start --scenario healthy --tls-secrets ${secrets} (goal at 10000: < 3 s, pages of 500, memory flat)`,
+    );
+    print(await benchCertsLive(secrets, dir));
+  }
   const window = Number(process.env.BENCH_EXPORTER_SECONDS ?? 60);
   console.log(
     `== exporter, healthy --hosts 1000, --interval 15s, a scrape every 100 ms for ${window} s after 3 collections (goals: API requests flat, /metrics p95 < 20 ms, RSS < 150 MB)`,

@@ -3,11 +3,14 @@ import { ExitCode, UserError, formatUserError } from '../core/errors.js';
 import { probeCommand } from '../commands/probe.js';
 import { explainCommand } from '../commands/explain.js';
 import { simCommand } from '../commands/sim.js';
+import { bmcTimeCommand } from '../commands/bmc-time.js';
 import { diagnoseCommand } from '../commands/diagnose.js';
 import { fixCommand, restoreCommand } from '../commands/fix.js';
 import { verifyCommand } from '../commands/verify.js';
 import { contextCommand } from '../commands/context.js';
 import { exporterCommand } from '../commands/exporter.js';
+import { preflightCommand } from '../commands/preflight.js';
+import { certsCommand } from '../commands/certs.js';
 import { normaliseBooleanFlags } from '../commands/flags.js';
 import { InputError } from '../core/errors.js';
 import { VERSION } from '../version.js';
@@ -23,14 +26,17 @@ export function buildProgram(): Command {
     .enablePositionalOptions()
     .exitOverride();
   program.addCommand(diagnoseCommand());
+  program.addCommand(preflightCommand());
   program.addCommand(fixCommand());
   program.addCommand(restoreCommand());
   program.addCommand(verifyCommand());
+  program.addCommand(bmcTimeCommand());
   program.addCommand(probeCommand());
   program.addCommand(explainCommand());
   program.addCommand(simCommand());
   program.addCommand(contextCommand());
   program.addCommand(exporterCommand());
+  program.addCommand(certsCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

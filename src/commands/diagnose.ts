@@ -41,7 +41,7 @@ interface DiagnoseFlags extends ClusterFlags {
 }
 
 /** Progress on stderr, only on a terminal and only for work that takes more than a second. */
-function progressReporter(): { update(what: string): void; done(): void } {
+export function progressReporter(): { update(what: string): void; done(): void } {
   if (!process.stderr.isTTY) return { update: () => {}, done: () => {} };
   let current = '';
   let shown = false;

@@ -3,7 +3,6 @@
  * back up and apply (or resume an unfinished fix), and report what was done and how to go back.
  */
 import { join } from 'node:path';
-import { createInterface } from 'node:readline/promises';
 import { ExitCode, InputError, UnreachableError, UserError } from '../core/errors.js';
 import { isJoined } from '../checks/facts/index.js';
 import { CAUSE_IDS, type CauseId } from '../core/causes.js';
@@ -26,25 +25,9 @@ import {
   parseRequestTimeout,
   probeTimeoutOf,
 } from './flags.js';
+import { backupStamp, confirm } from './confirm.js';
 import { VERSION } from '../version.js';
 import type { FixFlags, RestoreFlags } from './fix.js';
-
-async function confirm(question: string): Promise<boolean> {
-  const rl = createInterface({ input: process.stdin, output: process.stderr });
-  try {
-    const answer = await rl.question(`${question} [y/N] `);
-    return /^y(es)?$/i.test(answer.trim());
-  } finally {
-    rl.close();
-  }
-}
-
-function stamp(d: Date): string {
-  return d
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}Z$/, 'Z');
-}
 
 /** The cluster a plan is for, as JSON and YAML carry it: read before anything changes. */
 export function targetOf(source: LiveSource): {
@@ -123,6 +106,12 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
     if (flags.backupDir && (await BackupDir.exists(flags.backupDir))) {
       backup = await BackupDir.open(flags.backupDir);
       const m = backup.manifest;
+      if (m.kind === 'bmc-time') {
+        throw new InputError(`${flags.backupDir} holds BMC clocks saved by bmc-time --set, not a fix`, {
+          where: '--backup-dir',
+          hint: `give a new directory; mcs-doctor restore ${flags.backupDir} puts those clocks back`,
+        });
+      }
       if (m.server !== source.apiServer) {
         throw new InputError(`${flags.backupDir} holds a fix for ${m.server}, not for this cluster`, {
           where: '--backup-dir',
@@ -265,7 +254,7 @@ export async function runFix(causeArg: string | undefined, flags: FixFlags): Pro
     if (!backup) {
       const dir =
         flags.backupDir ??
-        join(defaultBackupRoot(), `${stamp(new Date())}-${cause}${flags.host ? `-${flags.host}` : ''}`);
+        join(defaultBackupRoot(), `${backupStamp(new Date())}-${cause}${flags.host ? `-${flags.host}` : ''}`);
       const manifest: FixManifest = {
         schemaVersion: 1,
         tool: `mcs-doctor ${VERSION}`,
@@ -391,7 +380,9 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
     }
     const m = backup.manifest;
     out(
-      `Restoring ${m.objects.length} object(s) and ${m.clocks.length} BMC clock(s) saved by the ${m.cause} fix of ${m.createdAt}`,
+      m.kind === 'bmc-time'
+        ? `Restoring ${m.clocks.length} BMC clock(s) saved by bmc-time --set of ${m.createdAt}: each goes back to its old offset from this machine's clock (its old time plus the time elapsed since)`
+        : `Restoring ${m.objects.length} object(s) and ${m.clocks.length} BMC clock(s) saved by the ${m.cause} fix of ${m.createdAt}`,
     );
     out(`Cluster: ${source.location}${source.target.user ? `, user ${source.target.user}` : ''}`);
     if (!flags.yes) {
@@ -434,7 +425,9 @@ export async function runRestore(dir: string, flags: RestoreFlags): Promise<numb
     out(
       failed.length
         ? `${failed.length} object(s) could not be restored; the others are back.`
-        : 'Every object is back as it was.',
+        : m.kind === 'bmc-time'
+          ? 'Every BMC clock is back at its old offset.'
+          : 'Every object is back as it was.',
     );
     if (data) writeRestoreData(data, source, dir, m.cause, outcomes, mcs, lines);
     return failed.length || !servingOk ? ExitCode.problem : ExitCode.healthy;

@@ -26,6 +26,7 @@ interface StartFlags {
   speed?: string;
   kubeconfigOut?: string;
   fault?: string[];
+  tlsSecrets?: string;
 }
 
 export function parseHosts(text: string | undefined): number | undefined {
@@ -69,6 +70,21 @@ export function parseSpeed(text: string | undefined): number | undefined {
   return n;
 }
 
+/** Up to this many extra TLS secrets: the largest clusters people report (tens of thousands). */
+export const MAX_SIM_TLS_SECRETS = 100_000;
+
+export function parseTlsSecrets(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n > MAX_SIM_TLS_SECRETS) {
+    throw new InputError(
+      `--tls-secrets must be a whole number from 0 to ${MAX_SIM_TLS_SECRETS}, got ${JSON.stringify(text)}`,
+      { where: '--tls-secrets', hint: 'e.g. --tls-secrets 10000' },
+    );
+  }
+  return n;
+}
+
 function startCommand(): Command {
   return new Command('start')
     .description('Start a simulated cluster in the foreground and serve it until Ctrl-C')
@@ -83,6 +99,10 @@ function startCommand(): Command {
       `how much faster than real time simulated durations pass (default ${DEFAULT_SIM_SPEED})`,
     )
     .option('--kubeconfig-out <path>', 'write the kubeconfig here (default: a temporary file, printed)')
+    .option(
+      '--tls-secrets <n>',
+      'add this many kubernetes.io/tls secrets, each with its own certificate, in namespaces bulk-0..bulk-99 (default 0)',
+    )
     .addOption(
       repeatable(
         '--fault <spec>',
@@ -97,6 +117,7 @@ function startCommand(): Command {
       const hosts = parseHosts(flags.hosts);
       const version = parseVersion(flags.version);
       const speed = parseSpeed(flags.speed);
+      const tlsSecrets = parseTlsSecrets(flags.tlsSecrets);
       const { validateScenarioOptions } = await import('../sim/scenarios/index.js');
       validateScenarioOptions(flags.scenario, { version, hosts });
       const { startSimCluster } = await import('../sim/cluster.js');
@@ -108,6 +129,7 @@ function startCommand(): Command {
         speed,
         faults: flags.fault ?? [],
         kubeconfigOut: flags.kubeconfigOut,
+        tlsSecrets,
       }).catch((err: unknown) => {
         if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
           throw new UnreachableError('could not find a free loopback network for the simulated cluster', {

@@ -63,7 +63,10 @@ async function fetchedFrom(
   }
   // A fetch logged before this provisioning came from an earlier boot: it proves nothing now.
   const from = since ? Date.parse(since) - 1000 : NaN;
-  const fetch = facts.fetches.find((f) => ips.includes(f.ip) && !(f.time && Date.parse(f.time) < from));
+  // A request the MCS answered 500 (`couldn't get config` follows it) served nothing.
+  const fetch = facts.fetches.find(
+    (f) => ips.includes(f.ip) && f.error === undefined && !(f.time && Date.parse(f.time) < from),
+  );
   return fetch
     ? `${fetch.pod} served /config/${fetch.pool} to ${fetch.ip} (${fetch.userAgent})${fetch.time ? ` at ${fetch.time.replace(/\.\d+Z$/, 'Z')}` : ''}`
     : undefined;

@@ -45,7 +45,8 @@ function redfish(t: BmcTarget): { base: string; curl: string; system: string } |
 }
 
 function ipmitool(t: BmcTarget, access: BmcAccess, command: string): string {
-  return `IPMI_PASSWORD="${secretField(t, 'password')}" ipmitool -I lanplus -H ${access.host} -p ${access.port ?? 623} -U "${secretField(t, 'username')}" -E ${command}`;
+  // TZ and LC_ALL: ipmitool reads and prints SEL times in the local zone and locale.
+  return `IPMI_PASSWORD="${secretField(t, 'password')}" TZ=UTC LC_ALL=C ipmitool -I lanplus -H ${access.host} -p ${access.port ?? 623} -U "${secretField(t, 'username')}" -E ${command}`;
 }
 
 /** Whether the BMC takes the credentials in the secret: the HTTP status says (401: it does not). */
@@ -70,7 +71,8 @@ export function bmcClockCommands(t: BmcTarget): string[] {
   }
   const access = accessOf(t);
   if (access?.type === 'ipmi' && access.host)
-    return [ipmitool(t, access, `sel time set "$(date -u '+%m/%d/%Y %H:%M:%S')"`)];
+    // ipmitool 1.8.19 parses MM/DD/YY in the C locale (a four-digit year is refused).
+    return [ipmitool(t, access, `sel time set "$(date -u '+%m/%d/%y %H:%M:%S')"`)];
   return [
     `# set the clock of ${t.host} to UTC now in its BMC's web UI (${t.bmcAddress ?? 'no BMC address'}) or its firmware setup, or turn the BMC's NTP on`,
   ];

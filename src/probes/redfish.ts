@@ -164,30 +164,42 @@ async function readClock(req: BmcClockRequest): Promise<BmcClock> {
 
 export type BmcClockSet = { ok: true; status: number } | { ok: false; message: string; status?: number };
 
+/** A Redfish `DateTimeLocalOffset`: `+06:00`, `-05:00`. */
+const LOCAL_OFFSET = /^([-+])([0-1][0-9]):([0-5][0-9])$/;
+
+/** `at` as a Redfish DateTime at a local offset (`2026-12-03T14:31:45+06:00`), whole seconds. */
+export function formatDateTimeAt(at: Date, localOffset: string): string {
+  const m = LOCAL_OFFSET.exec(localOffset);
+  const minutes = m ? (m[1] === '-' ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
+  const local = new Date(Math.floor(at.getTime() / 1000) * 1000 + minutes * 60_000);
+  return local.toISOString().replace(/\.\d{3}Z$/, m ? localOffset : '+00:00');
+}
+
 /**
- * Sets the Manager's clock to `at` in UTC (PATCH DateTime and DateTimeLocalOffset, Redfish
- * Manager v1_0_0+). A BMC that follows NTP may refuse (bmcweb answers PropertyValueConflict):
- * the answer's message is returned so the person can act on it.
+ * Sets the Manager's clock to `at` (PATCH DateTime, Redfish Manager v1_0_0+): in UTC with
+ * DateTimeLocalOffset `+00:00`, as Ironic's set_bmc_clock does, or, with `keepLocalOffset` (the
+ * offset the Manager shows), DateTime alone at that offset so the BMC's own offset setting stays
+ * as it is. A BMC that follows NTP may refuse (bmcweb answers PropertyValueConflict): the
+ * answer's message is returned so the person can act on it.
  */
 export async function setBmcClock(
   request: BmcClockRequest,
   managerPath: string,
   at: Date,
+  options: { keepLocalOffset?: string } = {},
 ): Promise<BmcClockSet> {
   const base = request.access.redfishAddress;
   if (!request.access.redfish || !base) return { ok: false, message: 'the BMC is not Redfish' };
   const agent = request.agent ?? new https.Agent({ keepAlive: false });
-  const dateTime = at.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+  const keep =
+    options.keepLocalOffset && LOCAL_OFFSET.test(options.keepLocalOffset)
+      ? options.keepLocalOffset
+      : undefined;
+  const body = keep
+    ? { DateTime: formatDateTimeAt(at, keep) }
+    : { DateTime: formatDateTimeAt(at, '+00:00'), DateTimeLocalOffset: '+00:00' };
   try {
-    const answer = await send(
-      'PATCH',
-      new URL(managerPath, base),
-      { ...request, agent },
-      {
-        DateTime: dateTime,
-        DateTimeLocalOffset: '+00:00',
-      },
-    );
+    const answer = await send('PATCH', new URL(managerPath, base), { ...request, agent }, body);
     if (answer.status >= 200 && answer.status < 300) return { ok: true, status: answer.status };
     return {
       ok: false,

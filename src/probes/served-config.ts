@@ -3,7 +3,9 @@
  * reads `ignition.version` and takes 3.0.0 to 3.3.0 (and 3.4.0-experimental); Ignition 0.x takes
  * 2.x (and 1). The texts are Ignition's config/shared/errors.
  */
+import { ignitionAcceptsSpec } from '../ignition/compat.js';
 import { IGNITION_FINAL } from './go-errors.js';
+import type { FetchResult } from './types.js';
 
 export type ServedConfigCheck =
   { ok: true; version: string } | { ok: false; version?: string; final: string; detail: string };
@@ -52,4 +54,17 @@ export function checkServedConfig(body: Buffer, legacy: boolean): ServedConfigCh
     };
   }
   return { ok: true, version };
+}
+
+/**
+ * Whether the worker's Ignition of this release takes the config a fetch got: a probe's verdict
+ * is Ignition 2.14's (spec 3.0 to 3.3), and a newer Ignition also takes the newer spec the MCS
+ * served for its Accept header (3.4.0 for 2.15+, 3.5.0 for 2.20+).
+ */
+export function acceptedByIgnition(result: FetchResult, ignitionVersion: string): boolean {
+  const served = result.http?.ignitionVersion;
+  return (
+    result.verdict === 'ok' ||
+    (result.reason === 'not-ignition' && served !== undefined && ignitionAcceptsSpec(ignitionVersion, served))
+  );
 }

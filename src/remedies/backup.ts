@@ -33,10 +33,19 @@ export interface BackupObject {
 export interface BackupClock {
   host: string;
   namespace: string;
-  /** The Redfish Manager whose DateTime the fix set. */
+  /** The Redfish Manager whose DateTime the fix set; `SEL` for an IPMI BMC (`ipmitool sel time set`). */
   manager: string;
   /** The BMC clock minus this machine's clock before the change, in ms. */
   offsetMs: number;
+  /** How the clock was set (absent in fix backups: Redfish). */
+  protocol?: 'redfish' | 'ipmi';
+  /** The BMC as `scheme://host:port` (never credentials: restore reads them from the host's secret). */
+  bmc?: string;
+  /** The clock before the change as the BMC wrote it, and in UTC. */
+  dateTime?: string;
+  bmcTime?: string;
+  /** The Manager's DateTimeLocalOffset before the change: restore sets the clock at it, leaving it as it was. */
+  localOffset?: string;
   step: string;
   at: string;
 }
@@ -53,6 +62,8 @@ export interface StepRecord {
 
 export interface FixManifest {
   schemaVersion: 1;
+  /** What wrote it: a `fix` (absent in older backups), or `bmc-time --set` (only clocks). */
+  kind?: 'fix' | 'bmc-time';
   tool: string;
   createdAt: string;
   updatedAt: string;

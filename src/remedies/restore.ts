@@ -1,16 +1,15 @@
 /**
  * `restore DIR`: every object a fix backed up goes back to what it was (server-set fields
  * aside): objects that existed are written back (created again if gone), objects the fix
- * created are deleted, BMC clocks get their old offset back. Objects marked not restorable (pods
- * their DaemonSet recreated, CSR approvals) are listed, not touched.
+ * created are deleted, BMC clocks get their old offset back (Redfish or IPMI, remedies/bmc-time.ts).
+ * Objects marked not restorable (pods their DaemonSet recreated, CSR approvals) are listed, not
+ * touched.
  */
-import { parseBmcAddress } from '../metal3/bmc-address.js';
-import { readBmcClock, setBmcClock } from '../probes/redfish.js';
 import { RESOURCES } from '../sources/resources.js';
 import type { KubeObject } from '../sources/types.js';
 import type { BackupDir } from './backup.js';
+import { restoreBmcClock } from './bmc-time.js';
 import { ApiError, describeKey, type KubeApi } from './kube-api.js';
-import { secretText } from './util.js';
 
 export interface RestoreOutcome {
   object: string;
@@ -90,8 +89,15 @@ export async function restoreBackup(
   }
   for (const clock of backup.manifest.clocks) {
     const what = `BMC clock of ${clock.namespace}/${clock.host}`;
+    if (backup.manifest.kind === 'bmc-time' && backup.stepStatus(clock.step) === 'failed') {
+      // bmc-time --set records a clock before setting it; a set the BMC refused changed nothing.
+      const message = 'never changed: the BMC refused the new clock';
+      outcomes.push({ object: what, action: 'skipped', message });
+      out(`skipped ${what}: ${message}`);
+      continue;
+    }
     try {
-      const message = await restoreClock(api, clock.namespace, clock.host, clock.manager, clock.offsetMs);
+      const message = await restoreBmcClock(api, clock);
       outcomes.push({ object: what, action: 'restored', message });
       out(`restored ${what}: ${message}`);
     } catch (err) {
@@ -101,33 +107,4 @@ export async function restoreBackup(
     }
   }
   return outcomes;
-}
-
-async function restoreClock(
-  api: KubeApi,
-  namespace: string,
-  host: string,
-  manager: string,
-  offsetMs: number,
-): Promise<string> {
-  const bmh = await api.get({ ref: RESOURCES.bareMetalHosts, namespace, name: host });
-  const bmc = (
-    (bmh?.['spec'] ?? {}) as {
-      bmc?: { address?: string; credentialsName?: string; disableCertificateVerification?: boolean };
-    }
-  ).bmc;
-  if (!bmc?.address || !bmc.credentialsName)
-    throw new Error(`BareMetalHost ${namespace}/${host} has no BMC address or credentials`);
-  const secret = await api.get({ ref: RESOURCES.secrets, namespace, name: bmc.credentialsName });
-  const request = {
-    access: parseBmcAddress(bmc.address),
-    username: (secretText(secret, 'username') ?? '').trim(),
-    password: (secretText(secret, 'password') ?? '').trim(),
-    insecure: bmc.disableCertificateVerification === true,
-    timeoutMs: 10_000,
-  };
-  const set = await setBmcClock(request, manager, new Date(Date.now() + offsetMs));
-  if (!set.ok) throw new Error(set.message);
-  const now = await readBmcClock(request);
-  return now.ok ? `reads ${now.dateTime} again` : 'set';
 }

@@ -1,8 +1,8 @@
 /** diagnose as JUnit XML for CI: one testcase per check, and one per host pipeline stage. */
-import type { DiagnoseReport } from '../core/report.js';
+import type { CheckResult, DiagnoseReport } from '../core/report.js';
 import { escapeXml as x } from './xml-escape.js';
 
-interface Case {
+export interface JunitCase {
   classname: string;
   name: string;
   seconds: number;
@@ -11,11 +11,11 @@ interface Case {
   body: string;
 }
 
-function suite(
+export function junitSuite(
   name: string,
-  cases: Case[],
+  cases: JunitCase[],
 ): { xml: string; tests: number; failures: number; errors: number; skipped: number } {
-  const count = (o: Case['outcome']) => cases.filter((c) => c.outcome === o).length;
+  const count = (o: JunitCase['outcome']) => cases.filter((c) => c.outcome === o).length;
   const lines = [
     `  <testsuite name="${x(name)}" tests="${cases.length}" failures="${count('failure')}" errors="${count('error')}" skipped="${count('skipped')}">`,
   ];
@@ -43,30 +43,32 @@ function suite(
   };
 }
 
+/** One testcase per check: failure for fail, error for unknown, skipped for skip; its findings as the body. */
+export function checkCases(checks: readonly CheckResult[], classname: string): JunitCase[] {
+  return checks.map((c) => {
+    const body = c.findings.map((f) => `${f.status}: ${f.message}`).join('\n');
+    const first = c.findings.find((f) => f.status === c.status)?.message ?? c.title;
+    return {
+      classname,
+      name: `${c.id}: ${c.title}`,
+      seconds: c.durationMs / 1000,
+      outcome:
+        c.status === 'fail'
+          ? 'failure'
+          : c.status === 'unknown'
+            ? 'error'
+            : c.status === 'skip'
+              ? 'skipped'
+              : 'pass',
+      message: first,
+      body: c.status === 'pass' ? '' : body,
+    };
+  });
+}
+
 export function renderDiagnoseJunit(r: DiagnoseReport): string {
-  const checks = suite(
-    'checks',
-    r.checks.map((c) => {
-      const body = c.findings.map((f) => `${f.status}: ${f.message}`).join('\n');
-      const first = c.findings.find((f) => f.status === c.status)?.message ?? c.title;
-      return {
-        classname: 'mcs-doctor.checks',
-        name: `${c.id}: ${c.title}`,
-        seconds: c.durationMs / 1000,
-        outcome:
-          c.status === 'fail'
-            ? 'failure'
-            : c.status === 'unknown'
-              ? 'error'
-              : c.status === 'skip'
-                ? 'skipped'
-                : 'pass',
-        message: first,
-        body: c.status === 'pass' ? '' : body,
-      };
-    }),
-  );
-  const pipeline = suite(
+  const checks = junitSuite('checks', checkCases(r.checks, 'mcs-doctor.checks'));
+  const pipeline = junitSuite(
     'pipeline',
     r.hosts.flatMap((h) =>
       h.pipeline.map((s) => ({
@@ -89,13 +91,16 @@ export function renderDiagnoseJunit(r: DiagnoseReport): string {
       })),
     ),
   );
-  const all = [checks, pipeline];
-  const sum = (k: 'tests' | 'failures' | 'errors' | 'skipped') => all.reduce((n, s) => n + s[k], 0);
+  return junitDocument('mcs-doctor diagnose', [checks, pipeline]);
+}
+
+/** The document around suites, with their totals. */
+export function junitDocument(name: string, suites: ReadonlyArray<ReturnType<typeof junitSuite>>): string {
+  const sum = (k: 'tests' | 'failures' | 'errors' | 'skipped') => suites.reduce((n, s) => n + s[k], 0);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="mcs-doctor diagnose" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" skipped="${sum('skipped')}">`,
-    checks.xml,
-    pipeline.xml,
+    `<testsuites name="${x(name)}" tests="${sum('tests')}" failures="${sum('failures')}" errors="${sum('errors')}" skipped="${sum('skipped')}">`,
+    ...suites.map((s) => s.xml),
     '</testsuites>',
     '',
   ].join('\n');

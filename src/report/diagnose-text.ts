@@ -1,5 +1,5 @@
 /** diagnose for people: the verdict, each host's pipeline as a picture, causes with evidence and fix, a certificate timeline. */
-import type { CheckStatus, DiagnoseReport, StageStatus } from '../core/report.js';
+import type { CheckResult, CheckStatus, DiagnoseReport, StageStatus } from '../core/report.js';
 import type { Palette } from './colour.js';
 import { timelineMarks } from './timeline-marks.js';
 
@@ -50,6 +50,38 @@ function timeline(report: DiagnoseReport, p: Palette): string[] {
     out.push(`  |${bar.join('')}| ${c.label}: ${c.subject}, ${day(c.notBefore)} to ${day(c.notAfter)}`);
   }
   out.push(`  ${letters.map((m) => `${m.letter} = ${m.label} (${m.at})`).join(', ')}`);
+  return out;
+}
+
+/** The checks as lines: a mark and the id per check, then its findings (not the passing ones unless few, or -v). */
+export function renderChecksText(
+  checks: readonly CheckResult[],
+  p: Palette,
+  options: { verbose?: boolean } = {},
+): string[] {
+  const out: string[] = [];
+  for (const c of checks) {
+    const mark = CHECK_MARK[c.status];
+    const coloured =
+      c.status === 'fail'
+        ? p.red(mark)
+        : c.status === 'warn' || c.status === 'unknown'
+          ? p.yellow(mark)
+          : c.status === 'pass'
+            ? p.green(mark)
+            : p.dim(mark);
+    out.push(`  ${coloured} ${c.id}: ${c.title}`);
+    const shown = options.verbose
+      ? c.findings
+      : c.findings.filter((f) => f.status !== 'pass' || c.findings.length <= 3);
+    for (const f of shown.slice(0, options.verbose ? undefined : 6)) {
+      out.push(
+        `         ${f.status === 'pass' ? '' : `${f.status}: `}${f.message}${f.permission ? ` (grant: ${f.permission})` : ''}`,
+      );
+    }
+    if (!options.verbose && shown.length > 6)
+      out.push(p.dim(`         ... ${shown.length - 6} more (-v shows all)`));
+  }
   return out;
 }
 
@@ -111,29 +143,7 @@ export function renderDiagnoseText(
 
   out.push(...timeline(report, p));
 
-  out.push('', p.bold('Checks'));
-  for (const c of report.checks) {
-    const mark = CHECK_MARK[c.status];
-    const coloured =
-      c.status === 'fail'
-        ? p.red(mark)
-        : c.status === 'warn' || c.status === 'unknown'
-          ? p.yellow(mark)
-          : c.status === 'pass'
-            ? p.green(mark)
-            : p.dim(mark);
-    out.push(`  ${coloured} ${c.id}: ${c.title}`);
-    const shown = options.verbose
-      ? c.findings
-      : c.findings.filter((f) => f.status !== 'pass' || c.findings.length <= 3);
-    for (const f of shown.slice(0, options.verbose ? undefined : 6)) {
-      out.push(
-        `         ${f.status === 'pass' ? '' : `${f.status}: `}${f.message}${f.permission ? ` (grant: ${f.permission})` : ''}`,
-      );
-    }
-    if (!options.verbose && shown.length > 6)
-      out.push(p.dim(`         ... ${shown.length - 6} more (-v shows all)`));
-  }
+  out.push('', p.bold('Checks'), ...renderChecksText(report.checks, p, options));
   if (report.unchecked.length > 0) {
     out.push('', p.bold('Could not check'));
     for (const u of report.unchecked) out.push(`  - ${u}`);

@@ -19,6 +19,7 @@ import { BareMetalOperator } from './controllers/metal3/index.js';
 import { MachineApiControllers } from './controllers/machine-api/index.js';
 import { HostMachines } from './controllers/host/index.js';
 import { CsrControllers } from './controllers/approver/index.js';
+import { addBulkTlsSecrets } from './bulk-tls.js';
 import { createSimContext } from './sim-context.js';
 import { ObjectStore } from './kube/store.js';
 import { planNetwork, type SimNetwork } from './network.js';
@@ -44,6 +45,8 @@ export interface SimClusterOptions {
   kubeconfigOut?: string;
   /** Second octet of the cluster's 127.N.0.0/16; default random. */
   octet?: number;
+  /** Extra `kubernetes.io/tls` secrets in namespaces `bulk-N` (bulk-tls.ts), for clusters the size of production ones. */
+  tlsSecrets?: number;
 }
 
 export interface SimCluster {
@@ -105,6 +108,7 @@ async function startOnce(opts: SimClusterOptions, octet: number, tempDir: string
   const store = new ObjectStore();
   // Keeps the seed's uid references (ownerReferences, nodeRefs, providerIDs) true in the store.
   loadScenarioObjects(store, seed.objects);
+  if (opts.tlsSecrets) await addBulkTlsSecrets(store, { count: opts.tlsSecrets, now });
   const abort = new AbortController();
   const ctx = createSimContext({ seed, store, speed: opts.speed ?? DEFAULT_SIM_SPEED, signal: abort.signal });
   const started: SimComponent[] = [];

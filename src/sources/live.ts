@@ -148,6 +148,24 @@ export function describeTarget(target: KubeTarget): string {
   return names.length ? `${target.server} (${names.join(', ')})` : target.server;
 }
 
+export interface ListPageOptions {
+  /** Unset, or for a cluster-scoped type: every namespace. */
+  namespace?: string;
+  /** Items per page (kubectl's --chunk-size); 0 or unset: the whole list at once. */
+  limit?: number;
+  /** The token the previous page ended with. */
+  continue?: string;
+  /** A server-side field selector, e.g. `type=kubernetes.io/tls`. */
+  fieldSelector?: string;
+}
+
+export interface ListPage {
+  items: KubeObject[];
+  /** Set when more pages follow. */
+  continue?: string;
+  remainingItemCount?: number;
+}
+
 export interface HttpAnswer {
   status: number;
   body: Buffer;
@@ -275,6 +293,55 @@ export class LiveSource implements ClusterSource {
       value: {
         items: (items as KubeObject[]).map((o) => withTypeOf(ref, o)),
         resourceVersion: typeof resourceVersion === 'string' ? resourceVersion : '',
+      },
+    };
+  }
+
+  /**
+   * One page of a list, as kubectl reads with `--chunk-size`: `limit` items from where
+   * `continue` left off, with the server-side field selector. Paging a large list keeps one
+   * page in memory at a time; each page is one request, with the same retries and the same
+   * read failures as `list`.
+   */
+  async listPage(ref: ResourceRef, options: ListPageOptions = {}): Promise<Read<ListPage>> {
+    const { namespace } = options;
+    const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
+    const path =
+      ref.namespaced && namespace ? `${base}/namespaces/${namespace}/${ref.plural}` : `${base}/${ref.plural}`;
+    const query = new URLSearchParams();
+    if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
+    if (options.limit && options.limit > 0) query.set('limit', String(options.limit));
+    if (options.continue) query.set('continue', options.continue);
+    const what = `list ${qualifiedName(ref)}${ref.namespaced ? (namespace ? ` in namespace ${namespace}` : ' in all namespaces') : ''}${options.fieldSelector ? ` (${options.fieldSelector})` : ''}`;
+    const qs = query.toString();
+    const answer = await this.read(qs ? `${path}?${qs}` : path, what, { verb: 'list', ref, namespace });
+    if (!answer.ok) return answer;
+    let parsed: { items?: unknown; metadata?: { continue?: unknown; remainingItemCount?: unknown } };
+    try {
+      parsed = JSON.parse(answer.value.toString('utf8')) as typeof parsed;
+    } catch {
+      return {
+        ok: false,
+        reason: 'error',
+        message: `${what}: the API server answered with something that is not JSON`,
+      };
+    }
+    if (!Array.isArray(parsed.items)) {
+      return { ok: false, reason: 'error', message: `${what}: the answer has no items list` };
+    }
+    const apiVersion = ref.group ? `${ref.group}/${ref.version}` : ref.version;
+    const next = parsed.metadata?.continue;
+    const remaining = parsed.metadata?.remainingItemCount;
+    return {
+      ok: true,
+      value: {
+        items: (parsed.items as KubeObject[]).map((o) => {
+          o.apiVersion ??= apiVersion;
+          o.kind ??= ref.kind;
+          return o;
+        }),
+        ...(typeof next === 'string' && next !== '' ? { continue: next } : {}),
+        ...(typeof remaining === 'number' ? { remainingItemCount: remaining } : {}),
       },
     };
   }

@@ -5,7 +5,12 @@
  * a simulated BMC in test/commands/fix.test.ts.)
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { ipmiToolsInstalled, startIpmiSim } from '../helpers/ipmi-sim.js';
 import { bmcClockCommands, bmcLoginCommand, type BmcTarget } from '../../src/metal3/bmc-commands.js';
 
 const base: BmcTarget = {
@@ -45,7 +50,7 @@ describe('bmcClockCommands', () => {
 
   test('IPMI: ipmitool sel time set, the password through IPMI_PASSWORD (not on the command line)', () => {
     assert.deepEqual(bmcClockCommands({ ...base, bmcAddress: 'ipmi://192.0.2.11:6230' }), [
-      `IPMI_PASSWORD="${secretRead('password')}" ipmitool -I lanplus -H 192.0.2.11 -p 6230 -U "${secretRead('username')}" -E sel time set "$(date -u '+%m/%d/%Y %H:%M:%S')"`,
+      `IPMI_PASSWORD="${secretRead('password')}" TZ=UTC LC_ALL=C ipmitool -I lanplus -H 192.0.2.11 -p 6230 -U "${secretRead('username')}" -E sel time set "$(date -u '+%m/%d/%y %H:%M:%S')"`,
     ]);
   });
 
@@ -70,5 +75,43 @@ describe('bmcLoginCommand', () => {
       bmcLoginCommand({ ...base, bmcAddress: '192.0.2.11' }),
       /ipmitool -I lanplus -H 192\.0\.2\.11 -p 623 .* -E chassis power status$/,
     );
+  });
+});
+
+describe('the IPMI commands, run by hand against a real BMC (OpenIPMI ipmi_sim)', () => {
+  test('the clock command sets the SEL clock to UTC now; the login command reads the power state', async (t) => {
+    assert.ok(ipmiToolsInstalled(), 'ipmi_sim and ipmitool are needed (CI installs openipmi and ipmitool)');
+    const sim = await startIpmiSim({ username: 'admin', password: 'pw-$(not-run)' });
+    t.after(() => sim.close());
+    const dir = await mkdtemp(join(tmpdir(), 'mcs-doctor-oc-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    // A stand-in `oc` that answers `get secret ... -o jsonpath={.data.KEY}` as the cluster would.
+    const oc = join(dir, 'oc');
+    await writeFile(
+      oc,
+      `#!/bin/sh\ncase "$*" in *data.username*) printf %s "${Buffer.from(sim.username).toString('base64')}";; *data.password*) printf %s "${Buffer.from(sim.password).toString('base64')}";; esac\n`,
+      { mode: 0o755 },
+    );
+    const target = { ...base, bmcAddress: `ipmi://${sim.host}:${sim.port}` };
+    const env = { ...process.env, PATH: `${dir}:${process.env.PATH ?? ''}` };
+    const [set] = bmcClockCommands(target);
+    const r = spawnSync('bash', ['-c', set!], { env, encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 0, r.stderr);
+    const read = Date.parse(
+      `${sim.selTime().replace(' UTC', '')}Z`.replace(/^(\d\d)\/(\d\d)\/(\d\d) /, '20$3-$1-$2T'),
+    );
+    const shown = sim.selTime();
+    // `date` runs before ipmitool opens its session (a few seconds with ipmi_sim): within a minute is right.
+    assert.ok(
+      Math.abs(read - Date.now()) < 60_000,
+      `SEL clock reads ${shown}, now ${new Date().toISOString()}`,
+    );
+    const login = spawnSync('bash', ['-c', bmcLoginCommand(target)], {
+      env,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    assert.equal(login.status, 0, login.stderr);
+    assert.match(login.stdout, /Chassis Power is (on|off)/);
   });
 });

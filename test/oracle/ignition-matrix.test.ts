@@ -80,8 +80,11 @@ describe(
 
         const attempt = ignition.attempts[0];
         const ignitionError = attempt === undefined || attempt === 'GET result: OK' ? undefined : attempt;
-        // Every attempt of one run says the same thing (only the clock moves).
-        for (const other of ignition.attempts) {
+        // Every attempt of one run says the same thing (only the clock moves), except a last
+        // attempt cut by the run's own httpTotal (`context deadline exceeded`) on a loaded machine.
+        const cutByHttpTotal = (a: string): boolean =>
+          a !== attempt && a.endsWith(': context deadline exceeded');
+        for (const other of ignition.attempts.filter((a) => !cutByHttpTotal(a))) {
           assert.equal(
             normaliseCurrentTime(other),
             normaliseCurrentTime(attempt ?? ''),

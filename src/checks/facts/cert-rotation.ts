@@ -93,7 +93,11 @@ function rotatorOf(secret: KubeObject, issuer: string | undefined): string {
     : `library-go certrotation (${issuer ? `signer ${issuer}` : 'its operator'})`;
 }
 
-export function rotationOf(secret: KubeObject, leaf: CertInfo, ctx: RotationContext): Rotation {
+export function rotationOf(
+  secret: KubeObject,
+  leaf: Pick<CertInfo, 'notAfter'>,
+  ctx: RotationContext,
+): Rotation {
   const notBefore = annotationTime(secret, NOT_BEFORE_ANNOTATION);
   const notAfter = annotationTime(secret, NOT_AFTER_ANNOTATION);
   const issuer = secret.metadata.annotations?.[ISSUER_ANNOTATION];

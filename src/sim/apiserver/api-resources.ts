@@ -134,6 +134,43 @@ function decodeContinue(token: string): ContinueToken {
   }
 }
 
+/**
+ * The `scale` subresource as the apiserver serves it for a custom resource with
+ * subresources.scale (MachineSet: spec.replicas, status.replicas, status.labelSelector): an
+ * autoscaling/v1 Scale, whatever the resource's own kind. `kubectl scale` reads and patches it.
+ */
+function scaleOf(obj: KubeObject): KubeObject {
+  const spec = (obj.spec ?? {}) as { replicas?: number; selector?: { matchLabels?: Record<string, string> } };
+  const status = (obj.status ?? {}) as { replicas?: number };
+  const selector = Object.entries(spec.selector?.matchLabels ?? {})
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  return {
+    apiVersion: 'autoscaling/v1',
+    kind: 'Scale',
+    metadata: {
+      name: obj.metadata.name,
+      namespace: obj.metadata.namespace,
+      uid: obj.metadata.uid,
+      resourceVersion: obj.metadata.resourceVersion,
+      creationTimestamp: obj.metadata.creationTimestamp,
+    },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: { replicas: status.replicas ?? 0, ...(selector ? { selector } : {}) },
+  };
+}
+
+function writeScale(r: ResourceRequest, t: ResourceType, body: unknown): void {
+  const replicas = isObject(body) ? (body.spec as { replicas?: unknown } | undefined)?.replicas : undefined;
+  if (typeof replicas !== 'number' || !Number.isInteger(replicas) || replicas < 0)
+    throw badRequest('spec.replicas of a Scale must be a whole number of 0 or more');
+  const { store, route } = r;
+  const current = store.mustGet(t, route.namespace, route.name as string);
+  const next = { ...current, spec: { ...(current.spec ?? {}), replicas } };
+  const written = dryRun(r.url) ? next : store.update(t, next);
+  sendNegotiated(r.res, 200, scaleOf(written), r.req.headers.accept);
+}
+
 function sendObject(r: ResourceRequest, code: number, t: ResourceType, obj: KubeObject): void {
   if (wantsTable(r.req.headers.accept)) {
     sendJson(
@@ -156,7 +193,15 @@ function list(r: ResourceRequest, t: ResourceType): void {
   let page = items;
   if (cont) {
     const token = decodeContinue(cont);
-    page = items.filter((o) => keyOf(o) > token.start);
+    // The items are in key order: the page starts after the token's key (binary search).
+    let lo = 0;
+    let hi = items.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (keyOf(items[mid] as KubeObject) > token.start) hi = mid;
+      else lo = mid + 1;
+    }
+    page = items.slice(lo);
   }
   const meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = {
     resourceVersion,
@@ -441,6 +486,7 @@ export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
     case 'get': {
       if (sub === 'log') return podLog(r, t);
       const obj = store.mustGet(t, route.namespace, route.name as string);
+      if (sub === 'scale') return sendNegotiated(r.res, 200, scaleOf(obj), req.headers.accept);
       return sendObject(r, 200, t, obj);
     }
     case 'list':
@@ -455,6 +501,8 @@ export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
       return create(r, t, body);
     }
     case 'update': {
+      if (sub === 'scale')
+        return writeScale(r, t, await readBody(req, { kind: 'Scale', apiVersion: 'autoscaling/v1' }));
       const body = await readBody(req, { kind: t.kind, apiVersion: apiVersionOf(t) });
       if (!isObject(body)) throw badRequest('the body of an update must be an object');
       if (body.metadata?.name && body.metadata.name !== route.name) {
@@ -475,6 +523,10 @@ export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
       const body = decodePatchBody(contentType, await readRaw(req), { builtIn });
       const apply = isApplyPatch(contentType);
       if (apply) checkApplyRequest(r, t, body);
+      if (sub === 'scale') {
+        const scale = scaleOf(store.mustGet(t, route.namespace, route.name as string));
+        return writeScale(r, t, applyPatch(scale, contentType, body, { builtIn: true }));
+      }
       const current = apply
         ? store.get(t, route.namespace, route.name as string)
         : store.mustGet(t, route.namespace, route.name as string);

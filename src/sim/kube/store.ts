@@ -87,6 +87,8 @@ export class ObjectStore {
   private rv = 1;
   private readonly watchers = new Map<string, Set<(event: WatchEvent) => void>>();
   private readonly changeListeners = new Set<(change: StoreChange) => void>();
+  /** listShared's order per type, dropped at every write of the type (emit). */
+  private readonly sortedCache = new Map<string, readonly KubeObject[]>();
 
   constructor(
     readonly types: readonly ResourceType[] = RESOURCE_TYPES,
@@ -141,14 +143,32 @@ export class ObjectStore {
     t: ResourceType,
     opts: ListOptions = {},
   ): { items: readonly KubeObject[]; resourceVersion: string } {
+    const sorted = this.sortedObjects(t);
+    const byNamespace = t.namespaced && opts.namespace !== undefined;
+    if (!byNamespace && !opts.filter) return { items: sorted, resourceVersion: this.resourceVersion() };
     const items: KubeObject[] = [];
-    for (const obj of this.objects(t).values()) {
-      if (t.namespaced && opts.namespace !== undefined && obj.metadata.namespace !== opts.namespace) continue;
+    for (const obj of sorted) {
+      if (byNamespace && obj.metadata.namespace !== opts.namespace) continue;
       if (opts.filter && !opts.filter(obj)) continue;
       items.push(obj);
     }
-    items.sort((a, b) => compareKeys(a, b));
     return { items, resourceVersion: this.resourceVersion() };
+  }
+
+  /**
+   * A type's objects in key order, sorted once and kept until the type's next write: a client
+   * paging through 10,000 secrets (limit/continue) asks for the same order twenty times.
+   */
+  private sortedObjects(t: ResourceType): readonly KubeObject[] {
+    const typeKey = resourceKey(t);
+    let sorted = this.sortedCache.get(typeKey);
+    if (!sorted) {
+      const entries = [...this.objects(t)];
+      entries.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+      sorted = entries.map((e) => e[1]);
+      this.sortedCache.set(typeKey, sorted);
+    }
+    return sorted;
   }
 
   count(t: ResourceType): number {
@@ -390,6 +410,7 @@ export class ObjectStore {
   }
 
   private emit(t: ResourceType, key: string, event: WatchEvent): void {
+    this.sortedCache.delete(resourceKey(t));
     const rv = Number(event.object.metadata.resourceVersion);
     this.history.push({
       rv,

@@ -12,6 +12,7 @@ import type { PointerConfig } from '../../../ignition/types.js';
 import { goQuote } from '../../../pki/goquote.js';
 import type { CertInfo } from '../../../pki/types.js';
 import { workerFetch } from '../../../probes/fetch.js';
+import { acceptedByIgnition } from '../../../probes/served-config.js';
 import { IGNITION_FINAL, getErrorLine, lookupError } from '../../../probes/go-errors.js';
 import { canonicalHostName } from '../../../probes/resolve.js';
 import { urlHost } from '../../../probes/url.js';
@@ -136,13 +137,7 @@ export async function runFetchStage(opts: FetchStageOptions): Promise<FetchStage
       const status = result.http.status;
       if (status < 500) {
         if (status !== 200 && status !== 204) return fail(finalReason(result.ignitionFinal));
-        const served = result.http.ignitionVersion;
-        const accepted =
-          result.verdict === 'ok' ||
-          (result.reason === 'not-ignition' &&
-            served !== undefined &&
-            ignitionAcceptsSpec(ignitionVersion, served));
-        if (!accepted) return fail(finalReason(result.ignitionFinal));
+        if (!acceptedByIgnition(result, ignitionVersion)) return fail(finalReason(result.ignitionFinal));
         for (let round = 0; round < 2; round++) addCas(pointer, say); // the merged config's CAs, as Ignition re-reads them
         say('fetch: fetch complete');
         say('fetch: fetch passed');
