@@ -22,8 +22,8 @@ export class BmcBackoff implements BmcReader {
   private readonly state = new Map<string, BmcState>();
   /**
    * Shared by every read: a BMC's two requests (System, Manager) share one connection, which
-   * closes once idle; its TLS session is kept, so the next collection resumes it instead of a
-   * full handshake.
+   * readBmcClock closes once the read is done; its TLS session is kept, so the next collection
+   * resumes it instead of a full handshake.
    */
   readonly agent = new https.Agent({
     // One TLS context for every BMC (Node would build one per connection: 2000 a collection at
