@@ -24,6 +24,7 @@ import { probeReasonForVerify } from '../probes/fetch.js';
 import type { FetchResult } from '../probes/types.js';
 import type { ClusterSource, Read } from '../sources/types.js';
 import { COLLECTED, type Collected, type MetricDef, type Sample } from './metrics.js';
+import { slicer } from './slices.js';
 
 export interface CollectOptions {
   now: Date;
@@ -279,18 +280,16 @@ function pointers(facts: Facts, out: Samples, errors: Record<ErrorKind, string[]
     );
 }
 
-/** Hosts judged between two turns of the event loop: a scrape waits for at most that many. */
-const HOSTS_PER_TURN = 20;
-
 async function hosts(
   facts: Facts,
   out: Samples,
   errors: Record<ErrorKind, string[]>,
   bmcResults: Map<string, { ok: boolean; attempted: boolean }>,
 ): Promise<void> {
-  let n = 0;
+  // A scrape waits for the host being judged, not for all of them.
+  const pause = slicer();
   for (const h of facts.selected) {
-    if (++n % HOSTS_PER_TURN === 0) await new Promise((r) => setImmediate(r));
+    await pause();
     const labels = { bmh_namespace: h.namespace, bmh_name: h.name };
     const d = diagnoseHost(facts, h);
     out.add(
