@@ -12,13 +12,31 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { parseAllDocuments } from 'yaml';
 import { startSim } from './diagnose.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
+/** NODE_OPTIONS of the exporter's container in manifests/exporter/deployment.yaml: how it is deployed. */
+export function deployedNodeOptions(): string {
+  const text = readFileSync(join(ROOT, 'manifests', 'exporter', 'deployment.yaml'), 'utf8');
+  for (const doc of parseAllDocuments(text)) {
+    const d = doc.toJS() as {
+      spec?: {
+        template?: { spec?: { containers?: Array<{ env?: Array<{ name: string; value?: string }> }> } };
+      };
+    };
+    for (const c of d.spec?.template?.spec?.containers ?? [])
+      for (const e of c.env ?? []) if (e.name === 'NODE_OPTIONS') return e.value ?? '';
+  }
+  return '';
+}
+
 export interface ExporterBenchFigures {
   hosts: number;
+  /** The exporter's NODE_OPTIONS ('' for Node's defaults). */
+  nodeOptions: string;
   interval: string;
   windowSeconds: number;
   collectionsInWindow: number;
@@ -77,6 +95,7 @@ export async function benchExporter(
   hosts: number,
   windowSeconds = 60,
   interval = '15s',
+  nodeOptions = deployedNodeOptions(),
 ): Promise<ExporterBenchFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'mcs-doctor-bench-exporter-'));
   const kubeconfig = join(dir, 'kubeconfig');
@@ -84,7 +103,7 @@ export async function benchExporter(
   const child = spawn(
     process.execPath,
     [CLI, 'exporter', '--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--interval', interval],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: nodeOptions } },
   );
   let log = '';
   child.stderr.on('data', (b: Buffer) => (log += b.toString()));
@@ -143,6 +162,7 @@ export async function benchExporter(
     latencies.sort((a, b) => a - b);
     return {
       hosts,
+      nodeOptions,
       interval,
       windowSeconds,
       collectionsInWindow: (metric(text, 'mcs_doctor_collections_total') ?? 0) - collectionsBefore,
@@ -170,8 +190,14 @@ export async function benchExporter(
   }
 }
 
-// `node --import tsx bench/exporter.ts [HOSTS] [SECONDS]`: this benchmark alone.
+// `node --import tsx bench/exporter.ts [HOSTS] [SECONDS] [NODE_OPTIONS]`: this benchmark alone,
+// the exporter run as manifests/exporter deploys it, or with the NODE_OPTIONS given ('' for Node's defaults).
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const figures = await benchExporter(Number(process.argv[2] ?? 1000), Number(process.argv[3] ?? 60));
+  const figures = await benchExporter(
+    Number(process.argv[2] ?? 1000),
+    Number(process.argv[3] ?? 60),
+    '15s',
+    process.argv[4] ?? deployedNodeOptions(),
+  );
   for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(28)} ${String(v)}`);
 }
