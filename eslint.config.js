@@ -19,6 +19,7 @@ const LAYERS = [
   'diagnosis',
   'report',
   'remedies',
+  'exporter',
   'commands',
   'demo',
   'cli',
@@ -49,7 +50,7 @@ const layerRules = LAYERS.map((layer, i) => ({
 }));
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.bench/', '.tmp/'] },
+  { ignores: ['dist/', 'dist-sea/', 'node_modules/', 'coverage/', '.bench/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

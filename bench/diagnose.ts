@@ -36,19 +36,15 @@ async function diagnoseChild(
   return JSON.parse(stdout) as ChildFigures;
 }
 
-async function startSim(hosts: number, kubeconfig: string): Promise<() => void> {
+/** `mcs-doctor sim start` in a process of its own, until it says Ready; returns how to stop it. */
+export async function startSim(
+  hosts: number,
+  kubeconfig: string,
+  scenario = 'mcs-cert-expired',
+): Promise<() => void> {
   return startSimProcess(
     CLI,
-    [
-      '--scenario',
-      'mcs-cert-expired',
-      '--hosts',
-      String(hosts),
-      '--speed',
-      '300',
-      '--kubeconfig-out',
-      kubeconfig,
-    ],
+    ['--scenario', scenario, '--hosts', String(hosts), '--speed', '300', '--kubeconfig-out', kubeconfig],
     120_000,
   );
 }

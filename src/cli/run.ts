@@ -8,6 +8,7 @@ import { diagnoseCommand } from '../commands/diagnose.js';
 import { fixCommand, restoreCommand } from '../commands/fix.js';
 import { verifyCommand } from '../commands/verify.js';
 import { contextCommand } from '../commands/context.js';
+import { exporterCommand } from '../commands/exporter.js';
 import { preflightCommand } from '../commands/preflight.js';
 import { certsCommand } from '../commands/certs.js';
 import { normaliseBooleanFlags } from '../commands/flags.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   program.addCommand(explainCommand());
   program.addCommand(simCommand());
   program.addCommand(contextCommand());
+  program.addCommand(exporterCommand());
   program.addCommand(certsCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

@@ -106,7 +106,8 @@ export async function analyse(
   return { report, facts };
 }
 
-const ROUTE_REASONS = new Set([
+/** Probe reasons that say the endpoint was not reached from here, which is not the workers' network. */
+export const ROUTE_REASONS: ReadonlySet<string> = new Set([
   'dns-error',
   'timeout',
   'connection-refused',

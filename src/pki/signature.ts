@@ -196,8 +196,27 @@ export function verifySignature(child: CertInfo, parent: CertInfo): string | und
   }
 }
 
+/**
+ * Verdicts of checkSignatureFrom already reached, per parsed child and parent certificate (null:
+ * the signature verifies). The same chain is verified against the same anchors for every host
+ * that boots with one pointer (the exporter judges 1000 of them at each collection, now and at
+ * each host's clock), and the signature check is the costly step: it runs once per pair. Held
+ * only as long as both certificates are.
+ */
+const checked = new WeakMap<CertInfo, WeakMap<CertInfo, string | null>>();
+
 /** (*Certificate).CheckSignatureFrom: undefined when `parent` signed `child`, else Go's text. */
 export function checkSignatureFrom(child: CertInfo, parent: CertInfo): string | undefined {
+  let byParent = checked.get(child);
+  if (!byParent) checked.set(child, (byParent = new WeakMap()));
+  const known = byParent.get(parent);
+  if (known !== undefined) return known ?? undefined;
+  const verdict = checkSignature(child, parent);
+  byParent.set(parent, verdict ?? null);
+  return verdict;
+}
+
+function checkSignature(child: CertInfo, parent: CertInfo): string | undefined {
   // RFC 5280 4.2.1.9, as Go applies it: a v3 parent needs basicConstraints with cA set.
   if (
     (parent.version === 3 && !parent.basicConstraintsValid) ||

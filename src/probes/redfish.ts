@@ -6,6 +6,7 @@
  */
 import https from 'node:https';
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import type { BmcAccess } from '../metal3/bmc-address.js';
 
 export interface BmcClockRequest {
@@ -28,11 +29,16 @@ interface Answer {
   json: Record<string, unknown>;
 }
 
-function get(url: URL, req: BmcClockRequest): Promise<Answer> {
+/** A request, and where the connections it used are noted (to close them when a read is done). */
+interface Sending extends BmcClockRequest {
+  sockets?: Set<Socket>;
+}
+
+function get(url: URL, req: Sending): Promise<Answer> {
   return send('GET', url, req);
 }
 
-function send(method: 'GET' | 'PATCH', url: URL, req: BmcClockRequest, body?: unknown): Promise<Answer> {
+function send(method: 'GET' | 'PATCH', url: URL, req: Sending, body?: unknown): Promise<Answer> {
   const timeoutMs = req.timeoutMs ?? 5_000;
   const auth = Buffer.from(`${req.username}:${req.password}`).toString('base64');
   const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
@@ -74,6 +80,7 @@ function send(method: 'GET' | 'PATCH', url: URL, req: BmcClockRequest, body?: un
     );
     r.on('timeout', () => r.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)));
     r.on('error', reject);
+    if (req.sockets) r.on('socket', (socket: Socket) => req.sockets!.add(socket));
     r.end(payload);
   });
 }
@@ -85,15 +92,20 @@ function odataId(v: unknown): string | undefined {
 
 export async function readBmcClock(request: BmcClockRequest): Promise<BmcClock> {
   const agent = request.agent ?? new https.Agent({ keepAlive: true, maxSockets: 1 });
-  const req = { ...request, agent };
+  const sockets = new Set<Socket>();
+  const req: Sending = { ...request, agent, sockets };
   try {
     return await readClock(req);
   } finally {
     if (!request.agent) agent.destroy();
+    // A shared agent keeps the TLS sessions (the next read resumes one), not this read's
+    // connection: left idle in the agent's pool until its timeout, a collection would hold one
+    // open socket with its TLS buffers per BMC read in the last seconds, hundreds at a time.
+    else for (const socket of sockets) socket.destroy();
   }
 }
 
-async function readClock(req: BmcClockRequest): Promise<BmcClock> {
+async function readClock(req: Sending): Promise<BmcClock> {
   const { access } = req;
   if (!access.redfish || !access.redfishAddress) {
     return {

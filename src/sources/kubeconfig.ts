@@ -667,6 +667,8 @@ export function processKubeconfigEnvironment(): KubeconfigEnvironment {
     KUBERNETES_SERVICE_HOST: process.env.KUBERNETES_SERVICE_HOST,
     KUBERNETES_SERVICE_PORT: process.env.KUBERNETES_SERVICE_PORT,
     POD_NAMESPACE: process.env.POD_NAMESPACE,
+    // Where the pod's service account files are: /var/run/secrets/kubernetes.io/serviceaccount unless a test says otherwise.
+    serviceAccountDir: process.env.MCS_DOCTOR_SERVICE_ACCOUNT_DIR || undefined,
   };
 }
 

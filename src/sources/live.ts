@@ -4,6 +4,7 @@
  * CA, client certificates and tokens. Requests go out on node:https with a timeout each, so a
  * slow API server gives an `error` read, not a hang, and every list is exactly one request.
  */
+import { readFileSync, statSync } from 'node:fs';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -33,6 +34,8 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 /** An exec credential plugin that has not answered by then is not going to. */
 const EXEC_PLUGIN_TIMEOUT_MS = 60_000;
 const MAX_BODY_BYTES = 512 * 1024 * 1024;
+/** A watch event or a log line longer than this is not one the API server sends. */
+const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 type KubeConfigClass = typeof import('@kubernetes/client-node').KubeConfig;
 
@@ -156,6 +159,8 @@ export interface ListPageOptions<T = KubeObject> {
   continue?: string;
   /** A server-side field selector, e.g. `type=kubernetes.io/tls`. */
   fieldSelector?: string;
+  /** A server-side label selector. */
+  labelSelector?: string;
   /**
    * What the caller keeps of each item, made as each item is read: a page of secrets can be
    * held as what was made of them, and the secrets (their keys too) let go at once.
@@ -170,6 +175,8 @@ export interface ListPageOptions<T = KubeObject> {
 
 export interface ListPage<T = KubeObject> {
   items: T[];
+  /** The list's resourceVersion: where a watch of it starts. */
+  resourceVersion?: string;
   /** Set when more pages follow. */
   continue?: string;
   remainingItemCount?: number;
@@ -213,6 +220,7 @@ export class LiveSource implements ClusterSource {
   private readonly timeoutMs: number;
   private readonly attempts: number;
   private readonly agent: https.Agent;
+  private fileToken?: { value: string; version: string };
 
   constructor(
     private readonly kc: KubeConfig,
@@ -266,6 +274,21 @@ export class LiveSource implements ClusterSource {
   }
 
   /**
+   * One list call, with the list's resourceVersion (where a watch starts) and optional
+   * selectors: `fieldSelector=type=kubernetes.io/tls`, `labelSelector=...`.
+   */
+  async listVersioned(
+    ref: ResourceRef,
+    namespace?: string,
+    query: { fieldSelector?: string; labelSelector?: string } = {},
+  ): Promise<Read<{ items: KubeObject[]; resourceVersion: string }>> {
+    const page = await this.listPage(ref, { namespace, ...query });
+    return page.ok
+      ? { ok: true, value: { items: page.value.items, resourceVersion: page.value.resourceVersion ?? '' } }
+      : page;
+  }
+
+  /**
    * One page of a list, as kubectl reads with `--chunk-size`: `limit` items from where
    * `continue` left off, with the server-side field selector. Paging a large list keeps one
    * page in memory at a time; each page is one request, with the same retries and the same
@@ -276,11 +299,10 @@ export class LiveSource implements ClusterSource {
     options: ListPageOptions<T> = {},
   ): Promise<Read<ListPage<T>>> {
     const { namespace } = options;
-    const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
-    const path =
-      ref.namespaced && namespace ? `${base}/namespaces/${namespace}/${ref.plural}` : `${base}/${ref.plural}`;
+    const path = collectionPath(ref, namespace);
     const query = new URLSearchParams();
     if (options.fieldSelector) query.set('fieldSelector', options.fieldSelector);
+    if (options.labelSelector) query.set('labelSelector', options.labelSelector);
     if (options.limit && options.limit > 0) query.set('limit', String(options.limit));
     if (options.continue) query.set('continue', options.continue);
     const what = `list ${qualifiedName(ref)}${ref.namespaced ? (namespace ? ` in namespace ${namespace}` : ' in all namespaces') : ''}${options.fieldSelector ? ` (${options.fieldSelector})` : ''}`;
@@ -322,13 +344,17 @@ export class LiveSource implements ClusterSource {
     if (!items) {
       return { ok: false, reason: 'error', message: `${what}: the answer has no items list` };
     }
-    const parsed = shell as { metadata?: { continue?: unknown; remainingItemCount?: unknown } };
+    const parsed = shell as {
+      metadata?: { continue?: unknown; remainingItemCount?: unknown; resourceVersion?: unknown };
+    };
     const next = parsed.metadata?.continue;
     const remaining = parsed.metadata?.remainingItemCount;
+    const resourceVersion = parsed.metadata?.resourceVersion;
     return {
       ok: true,
       value: {
         items: items as T[],
+        ...(typeof resourceVersion === 'string' ? { resourceVersion } : {}),
         ...(typeof next === 'string' && next !== '' ? { continue: next } : {}),
         ...(typeof remaining === 'number' ? { remainingItemCount: remaining } : {}),
       },
@@ -471,6 +497,60 @@ export class LiveSource implements ClusterSource {
     }
   }
 
+  /** The https options of one request, credentials and impersonation applied. */
+  private async prepare(
+    request: ApiRequest,
+    headers: Record<string, string | number>,
+  ): Promise<https.RequestOptions> {
+    const url = new URL(this.server.pathname.replace(/\/$/, '') + request.path, this.server);
+    const options: https.RequestOptions = {
+      method: request.method,
+      protocol: url.protocol,
+      hostname: url.hostname.replace(/^\[|\]$/g, ''),
+      port: url.port || 443,
+      path: url.pathname + url.search,
+      headers: { 'User-Agent': 'mcs-doctor', ...headers },
+      agent: this.agent,
+    };
+    await this.authenticate(options);
+    const token = this.rereadToken();
+    if (token) (options.headers as Record<string, string>)['Authorization'] = `Bearer ${token}`;
+    const imp = this.target.impersonate;
+    if (imp) {
+      // As client-go's impersonating round tripper: one header per group and per extra value.
+      const h = options.headers as Record<string, string | string[] | number>;
+      h['Impersonate-User'] = imp.user;
+      if (imp.groups.length) h['Impersonate-Group'] = imp.groups;
+      if (imp.uid) h['Impersonate-Uid'] = imp.uid;
+      for (const [key, values] of Object.entries(imp.extra))
+        h[`Impersonate-Extra-${encodeURIComponent(key)}`] = values;
+    }
+    this.requests++;
+    return options;
+  }
+
+  /**
+   * A token file (the pod's service account token, which the kubelet rotates) is read again when
+   * it changes, so a long-running process keeps working after the token it started with expires.
+   * Undefined when the user has no token file.
+   */
+  private rereadToken(): string | undefined {
+    const a = this.target.auth;
+    if (!a.tokenFile || a.token || a.exec || a.authProvider) return undefined;
+    try {
+      // The kubelet swaps the file (a symlink to a new directory): a new inode or time.
+      const st = statSync(a.tokenFile);
+      const version = `${st.ino}/${st.mtimeMs}/${st.size}`;
+      if (this.fileToken?.version !== version) {
+        const value = readFileSync(a.tokenFile, 'utf8').trim();
+        if (value) this.fileToken = { value, version };
+      }
+    } catch {
+      // Keep the token read last; the API server says when it no longer takes it.
+    }
+    return this.fileToken?.value;
+  }
+
   /**
    * One API request, no retry: writes are not repeated blindly. Throws TransportError when the
    * API server was not reached or did not answer in time.
@@ -491,38 +571,14 @@ export class LiveSource implements ClusterSource {
     as: 'buffer' | 'text' | 'list',
     reader?: ListBodyHooks,
   ): Promise<{ status: number; body: Buffer | string | ListBody | Error }> {
-    const url = new URL(this.server.pathname.replace(/\/$/, '') + request.path, this.server);
     const payload = request.body === undefined ? undefined : Buffer.from(JSON.stringify(request.body));
-    const headers: Record<string, string | number> = {
-      Accept: 'application/json',
-      'User-Agent': 'mcs-doctor',
-    };
+    const headers: Record<string, string | number> = { Accept: 'application/json' };
     if (payload) {
       headers['Content-Type'] = request.contentType ?? 'application/json';
       headers['Content-Length'] = payload.length;
     }
-    const options: https.RequestOptions = {
-      method: request.method,
-      protocol: url.protocol,
-      hostname: url.hostname.replace(/^\[|\]$/g, ''),
-      port: url.port || 443,
-      path: url.pathname + url.search,
-      headers,
-      agent: this.agent,
-    };
-    await this.authenticate(options);
-    const imp = this.target.impersonate;
-    if (imp) {
-      // As client-go's impersonating round tripper: one header per group and per extra value.
-      const h = options.headers as Record<string, string | string[] | number>;
-      h['Impersonate-User'] = imp.user;
-      if (imp.groups.length) h['Impersonate-Group'] = imp.groups;
-      if (imp.uid) h['Impersonate-Uid'] = imp.uid;
-      for (const [key, values] of Object.entries(imp.extra))
-        h[`Impersonate-Extra-${encodeURIComponent(key)}`] = values;
-    }
+    const options = await this.prepare(request, headers);
     // applyToHTTPSOptions may set its own agent for client certificates; keep the caller's timeout either way.
-    this.requests++;
     return new Promise((resolve, reject) => {
       const req = https.request(options, (res) => {
         const status = res.statusCode ?? 0;
@@ -571,6 +627,88 @@ export class LiveSource implements ClusterSource {
       req.end(payload);
     });
   }
+
+  /**
+   * A long GET whose body is read line by line as it comes (a watch, a followed log). Resolves
+   * with the status when the stream ends; a non-2xx answer resolves with its body and no line
+   * is delivered. The stream is cut (TransportError, timedOut) after `idleTimeoutMs` without a
+   * byte, and ends quietly when `signal` aborts.
+   */
+  async stream(
+    path: string,
+    onLine: (line: string) => void,
+    options: { idleTimeoutMs: number; signal?: AbortSignal; accept?: string },
+  ): Promise<HttpAnswer> {
+    const req0 = await this.prepare(
+      { method: 'GET', path },
+      { Accept: options.accept ?? 'application/json' },
+    );
+    return new Promise<HttpAnswer>((resolve, reject) => {
+      if (options.signal?.aborted) return resolve({ status: 0, body: Buffer.alloc(0) });
+      const req = https.request(req0, (res) => {
+        const status = res.statusCode ?? 0;
+        this.connected = true;
+        if (status < 200 || status >= 300) {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.length < 64 && chunks.push(c));
+          res.on('end', () => resolve({ status, body: Buffer.concat(chunks) }));
+          res.on('error', (e) => reject(new TransportError(e.message, false)));
+          return;
+        }
+        let pending = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          pending += chunk;
+          if (pending.length > MAX_LINE_BYTES) {
+            req.destroy(new TransportError(`a line longer than ${MAX_LINE_BYTES} bytes`, false));
+            return;
+          }
+          let nl: number;
+          while ((nl = pending.indexOf('\n')) >= 0) {
+            const line = pending.slice(0, nl);
+            pending = pending.slice(nl + 1);
+            if (line) onLine(line);
+          }
+        });
+        res.on('end', () => {
+          if (pending) onLine(pending);
+          resolve({ status, body: Buffer.alloc(0) });
+        });
+        res.on('error', (e) => reject(new TransportError(e.message, false)));
+      });
+      req.setTimeout(options.idleTimeoutMs, () =>
+        req.destroy(new TransportError(`nothing received within ${options.idleTimeoutMs / 1000} s`, true)),
+      );
+      const abort = (): void => {
+        req.destroy();
+        resolve({ status: 0, body: Buffer.alloc(0) });
+      };
+      options.signal?.addEventListener('abort', abort, { once: true });
+      req.on('close', () => options.signal?.removeEventListener('abort', abort));
+      req.on('error', (e) => {
+        if (options.signal?.aborted) return resolve({ status: 0, body: Buffer.alloc(0) });
+        reject(e instanceof TransportError ? e : new TransportError(describeNetError(e), false));
+      });
+      req.end();
+    });
+  }
+}
+
+/** `/api/v1/namespaces/NS/pods`, `/apis/metal3.io/v1alpha1/baremetalhosts`: where a type is listed and watched. */
+export function collectionPath(ref: ResourceRef, namespace?: string): string {
+  const base = ref.group ? `/apis/${ref.group}/${ref.version}` : `/api/${ref.version}`;
+  return ref.namespaced && namespace
+    ? `${base}/namespaces/${namespace}/${ref.plural}`
+    : `${base}/${ref.plural}`;
+}
+
+/** A list's or a watch event's object with its apiVersion and kind, as `get` shows it. */
+export function withTypeOf(ref: ResourceRef, o: KubeObject): KubeObject {
+  return {
+    ...o,
+    apiVersion: o.apiVersion ?? (ref.group ? `${ref.group}/${ref.version}` : ref.version),
+    kind: o.kind ?? ref.kind,
+  };
 }
 
 export function statusMessage(body: Buffer | string): string {

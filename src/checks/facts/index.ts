@@ -13,6 +13,7 @@ import { bounded, itemsOf, type Snapshot } from '../snapshot.js';
 import { caSourceFacts, type CaSource } from './ca-sources.js';
 import { clusterFacts, type ClusterFacts } from './cluster.js';
 import { hostFacts, type HostFacts } from './hosts.js';
+import type https from 'node:https';
 import { isIP } from 'node:net';
 import { selectHosts } from './select.js';
 import { machineUserDataRef } from './machine-user-data.js';
@@ -46,6 +47,21 @@ export interface DiagnoseOptions {
   now: Date;
   probeTimeoutMs: number;
   onProgress?: (what: string) => void;
+  /** Probe the pointer of every user-data secret, not only those of the diagnosed hosts and MachineSets (the exporter). */
+  probeEveryUserData?: boolean;
+  /** How BMC clocks are read by a caller that reads them again and again (the exporter: backoff per BMC). */
+  bmcReader?: BmcReader;
+}
+
+export interface BmcReader {
+  /** How many BMCs are read at once. */
+  concurrency: number;
+  /** Whether to read this host's BMC (default: the selected hosts not joined, or all with bmc 'always'). */
+  wants?(host: HostFacts): boolean;
+  /** Reads it, or answers without asking the BMC (backing off after failures). */
+  read(host: HostFacts, readNow: () => Promise<BmcClock>): Promise<BmcClock>;
+  /** One agent for every read, so TLS sessions are resumed from one collection to the next. */
+  agent?: https.Agent;
 }
 
 export interface PointerChoice {
@@ -203,6 +219,12 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
       const p = pointerFor(h).pointer;
       if (p && pointerUrl(p)) pointers.set(probeKey(p), p);
     }
+    if (options.probeEveryUserData) {
+      for (const secret of userData.values()) {
+        const p = secret.pointer;
+        if (p && pointerUrl(p)) pointers.set(probeKey(p), p);
+      }
+    }
     // The pointers new hosts will get: those the MachineSets name, whatever platform shape. A
     // name is probed only where --resolve places it: this machine's DNS is not the workers'.
     for (const ms of itemsOf(snapshot.machineSets)) {
@@ -257,8 +279,11 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
   const readingClocks = async (): Promise<void> => {
     if (!wantBmc || options.hostClock) return;
     // A BMC the BareMetalHost operator could not register with will not answer us either.
+    const reader = options.bmcReader;
     const targets = selected.filter(
-      (h) => (options.bmc === 'always' || !isJoined(h)) && !BMC_UNREACHABLE_ERRORS.has(h.errorType ?? ''),
+      (h) =>
+        (reader?.wants ? reader.wants(h) : options.bmc === 'always' || !isJoined(h)) &&
+        !BMC_UNREACHABLE_ERRORS.has(h.errorType ?? ''),
     );
     if (targets.length > 0)
       options.onProgress?.(
@@ -266,9 +291,10 @@ export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): 
       );
     const secrets = itemsOf(snapshot.secrets);
     await bounded(
-      8,
+      reader?.concurrency ?? 8,
       targets.map((h) => async () => {
-        clocks.set(h.name, await bmcClockOf(h, secrets, cluster.version, options.probeTimeoutMs));
+        const readNow = () => bmcClockOf(h, secrets, cluster.version, options.probeTimeoutMs, reader?.agent);
+        clocks.set(h.name, await (reader ? reader.read(h, readNow) : readNow()));
       }),
     );
   };
@@ -377,7 +403,8 @@ async function bmcClockOf(
   secrets: ReturnType<typeof itemsOf>,
   version: string | null,
   timeoutMs: number,
+  agent?: https.Agent,
 ): Promise<BmcClock> {
   const request = bmcRequestOf(host, secrets, version, timeoutMs);
-  return 'access' in request ? readBmcClock(request) : request;
+  return 'access' in request ? readBmcClock({ ...request, agent }) : request;
 }

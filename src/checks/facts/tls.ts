@@ -32,10 +32,27 @@ export interface TlsAssessment {
   probe?: EndpointProbe;
 }
 
+/**
+ * Assessments already made, per facts and host: diagnoseHost and the callers that report on the
+ * same host (the exporter's metrics, the rules) ask for the same verdict; facts do not change
+ * once built, so it is computed once. Held only as long as the facts are.
+ */
+const assessed = new WeakMap<Facts, WeakMap<HostFacts, TlsAssessment>>();
+
 export function assessTls(facts: Facts, host: HostFacts): TlsAssessment {
-  const pointer = facts.pointerFor(host);
+  let byHost = assessed.get(facts);
+  if (!byHost) assessed.set(facts, (byHost = new WeakMap()));
+  let tls = byHost.get(host);
+  if (!tls) byHost.set(host, (tls = assessPointer(facts, facts.pointerFor(host), facts.clockOf(host))));
+  return tls;
+}
+
+/**
+ * The same verdict for a pointer whoever boots with it: a user-data secret the next host of a
+ * MachineSet will get (the exporter judges each), at `clock` when one is known.
+ */
+export function assessPointer(facts: Facts, pointer: PointerChoice, clock: HostClock): TlsAssessment {
   const probe = facts.probeFor(pointer.pointer);
-  const clock = facts.clockOf(host);
   const url =
     (pointer.pointer && pointerUrl(pointer.pointer)) ??
     (facts.cluster.apiServerInternalURI

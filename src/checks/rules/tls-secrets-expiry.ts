@@ -1,11 +1,6 @@
 import type { Finding } from '../../core/report.js';
 import { formatRFC3339 } from '../../pki/gotime.js';
-import { parseCertificates } from '../../pki/parse.js';
-import type { CertInfo } from '../../pki/types.js';
-import { rotationOf, type Rotation } from '../facts/cert-rotation.js';
-import { secretValue } from '../facts/secret-data.js';
-import { SERVING_SECRET } from '../facts/serving-cert.js';
-import { itemsOf } from '../snapshot.js';
+import { tlsSecretLeaves } from '../facts/tls-secrets.js';
 import { finding, unreadable, type Check } from '../types.js';
 
 const DAY = 86_400_000;
@@ -30,43 +25,15 @@ export const tlsSecretsExpiry: Check = {
     if (!read.ok) return [unreadable('Secrets', read)];
     const out: Finding[] = [];
     const now = facts.now.getTime();
-    const ctx = {
-      now: facts.now,
-      version: facts.cluster.version,
-      hasMachineSets: itemsOf(facts.snapshot.machineSets).length > 0,
-    };
-    // First every certificate, so that a copy of a rotated certificate is known as one.
-    const parsed: Array<{ ref: string; leaf: CertInfo; rotation: Rotation }> = [];
-    for (const s of read.value) {
-      if (s['type'] !== 'kubernetes.io/tls' && s.metadata.name !== SERVING_SECRET) continue;
-      const ref = `secret ${s.metadata.namespace}/${s.metadata.name}`;
-      const crt = secretValue(s, 'tls.crt');
-      if (crt.kind !== 'value') continue;
-      let leaf;
-      try {
-        leaf = parseCertificates(crt.bytes, ref)[0];
-      } catch {
-        out.push(finding('warn', `${ref}: tls.crt does not parse`));
-        continue;
-      }
-      if (leaf) parsed.push({ ref, leaf, rotation: rotationOf(s, leaf, ctx) });
-    }
-    // An operator that syncs a rotated secret into another namespace copies the certificate
-    // without the annotations (the kube-controller-manager operator's csr-signer): the copy is
-    // renewed when its source is.
-    const rotatedBy = new Map<string, { ref: string; rotation: Rotation }>();
-    for (const p of parsed) if (p.rotation.state === 'rotated') rotatedBy.set(p.leaf.fingerprintSha256, p);
+    const { leaves, unparsable } = tlsSecretLeaves(facts);
+    for (const ref of unparsable) out.push(finding('warn', `${ref}: tls.crt does not parse`));
     let rotated = 0;
-    for (const { ref, leaf, rotation: own } of parsed) {
-      const source = own.state === 'unmanaged' ? rotatedBy.get(leaf.fingerprintSha256) : undefined;
-      const rotation: Rotation = source
-        ? { ...source.rotation, by: `${source.rotation.by}, as a copy of ${source.ref}` }
-        : own;
+    for (const { ref, leaf, rotation, copyOf } of leaves) {
       if (rotation.state === 'rotated') rotated++;
       const left = leaf.notAfter.getTime() - now;
       const days = Math.floor(left / DAY);
-      const annotationsOf = source
-        ? `the annotations of ${source.ref}`
+      const annotationsOf = copyOf
+        ? `the annotations of ${copyOf}`
         : 'its auth.openshift.io/certificate-not-before/-not-after annotations';
       const evidence = [
         {
@@ -109,7 +76,7 @@ export const tlsSecretsExpiry: Check = {
           );
       }
     }
-    const scanned = parsed.length;
+    const scanned = leaves.length;
     out.unshift(
       finding(
         'pass',

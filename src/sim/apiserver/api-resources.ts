@@ -51,7 +51,13 @@ export interface ResourceRequest {
 
 const MAX_BODY_BYTES = 3 * 1024 * 1024;
 /** Groups the apiserver compiles in (strategic merge patch, protobuf); the others are CRDs. */
-export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set(['', 'apps', 'certificates.k8s.io']);
+export const BUILT_IN_GROUPS: ReadonlySet<string> = new Set([
+  '',
+  'apps',
+  'certificates.k8s.io',
+  'rbac.authorization.k8s.io',
+  'networking.k8s.io',
+]);
 
 function findType(store: ObjectStore, route: ResourceRoute): ResourceType {
   const t = store.types.find(

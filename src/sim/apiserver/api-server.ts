@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import { assertLoopback } from '../mcs/loopback.js';
 import type { ObjectStore } from '../kube/store.js';
+import { setMaxListeners } from 'node:events';
 import type { LogBook } from '../linelog.js';
 import { ACCESS_REVIEW_PATH, handleAccessReview } from './access-review.js';
 import { authenticate, type ApiTokens, type Identity } from './auth.js';
@@ -35,6 +36,34 @@ export interface ApiServerOptions {
 export interface ApiStats {
   requests: number;
   byVerb: Record<string, number>;
+  /**
+   * Resource requests as the RBAC authorizer sees them, counted: `user|verb|group|resource|namespace`
+   * (resource with its subresource, `pods/log`; namespace empty cluster-wide).
+   */
+  byAccess: Record<string, number>;
+}
+
+/** The RBAC attributes of a resource request (k8s.io/apiserver's RequestInfoFactory), as one key. */
+function accessKey(user: string, method: string, url: URL, route: ResourceRoute): string {
+  const collection = route.name === undefined;
+  const verb =
+    method === 'GET' || method === 'HEAD'
+      ? collection
+        ? url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1'
+          ? 'watch'
+          : 'list'
+        : 'get'
+      : method === 'POST'
+        ? 'create'
+        : method === 'PUT'
+          ? 'update'
+          : method === 'PATCH'
+            ? 'patch'
+            : collection
+              ? 'deletecollection'
+              : 'delete';
+  const resource = route.subresource ? `${route.plural}/${route.subresource}` : route.plural;
+  return [user, verb, route.group, resource, route.namespace ?? ''].join('|');
 }
 
 export interface ApiServer {
@@ -103,9 +132,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
   assertLoopback(opts.host);
   let faults: ApiFaults = { ...opts.faults };
   const random = opts.random ?? Math.random;
-  const stats: ApiStats = { requests: 0, byVerb: {} };
+  const stats: ApiStats = { requests: 0, byVerb: {}, byAccess: {} };
   const sockets = new Set<Socket>();
   const closing = new AbortController();
+  // One listener per open watch and followed log: a client may hold more than Node's default of 10.
+  setMaxListeners(0, closing.signal);
   let address = '';
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
@@ -160,6 +191,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     stats.requests += 1;
     const verbKey = `${req.method ?? 'GET'}`;
     stats.byVerb[verbKey] = (stats.byVerb[verbKey] ?? 0) + 1;
+    const access = accessKey(identity.user, req.method ?? 'GET', url, route);
+    stats.byAccess[access] = (stats.byAccess[access] ?? 0) + 1;
     if (faults.latencyMs) await new Promise((r) => setTimeout(r, faults.latencyMs));
     if (faults.errorRate && random() < faults.errorRate) throw injectedEtcdError();
     await handleResourceRequest({
@@ -207,10 +240,11 @@ export async function startApiServer(opts: ApiServerOptions): Promise<ApiServer>
     setFaults(next) {
       faults = { ...next };
     },
-    stats: () => ({ requests: stats.requests, byVerb: { ...stats.byVerb } }),
+    stats: () => ({ requests: stats.requests, byVerb: { ...stats.byVerb }, byAccess: { ...stats.byAccess } }),
     resetStats() {
       stats.requests = 0;
       stats.byVerb = {};
+      stats.byAccess = {};
     },
     async close() {
       closing.abort();

@@ -47,6 +47,20 @@ export const RESOURCE_TYPES: readonly ResourceType[] = [
     categories: ['all'],
   }),
   rt('', 'v1', 'Endpoints', 'endpoints', true, { shortNames: ['ep'] }),
+  rt('', 'v1', 'ServiceAccount', 'serviceaccounts', true, { shortNames: ['sa'] }),
+  rt('apps', 'v1', 'Deployment', 'deployments', true, {
+    shortNames: ['deploy'],
+    subresources: ['status', 'scale'],
+    categories: ['all'],
+  }),
+  rt('rbac.authorization.k8s.io', 'v1', 'ClusterRole', 'clusterroles', false),
+  rt('rbac.authorization.k8s.io', 'v1', 'ClusterRoleBinding', 'clusterrolebindings', false),
+  rt('rbac.authorization.k8s.io', 'v1', 'Role', 'roles', true),
+  rt('rbac.authorization.k8s.io', 'v1', 'RoleBinding', 'rolebindings', true),
+  rt('networking.k8s.io', 'v1', 'NetworkPolicy', 'networkpolicies', true, { shortNames: ['netpol'] }),
+  // The Prometheus Operator's CRDs, as OpenShift's monitoring stack serves them.
+  rt('monitoring.coreos.com', 'v1', 'ServiceMonitor', 'servicemonitors', true, { shortNames: ['smon'] }),
+  rt('monitoring.coreos.com', 'v1', 'PrometheusRule', 'prometheusrules', true, { shortNames: ['promrule'] }),
   rt('apps', 'v1', 'DaemonSet', 'daemonsets', true, {
     shortNames: ['ds'],
     subresources: ['status'],
