@@ -51,6 +51,11 @@ export interface DiagnoseOptions {
   probeEveryUserData?: boolean;
   /** How BMC clocks are read by a caller that reads them again and again (the exporter: backoff per BMC). */
   bmcReader?: BmcReader;
+  /**
+   * Awaited between the steps that build the facts from the snapshot (each is synchronous):
+   * the exporter yields to the event loop there, so that a scrape does not wait for them all.
+   */
+  pause?: () => Promise<void>;
 }
 
 export interface BmcReader {
@@ -167,11 +172,16 @@ export function isJoining(h: HostFacts): boolean {
 }
 
 export async function buildFacts(snapshot: Snapshot, options: DiagnoseOptions): Promise<Facts> {
+  const pause = options.pause ?? (async () => undefined);
   const cluster = clusterFacts(snapshot.clusterVersions, snapshot.infrastructures);
   const servingCert = servingCertFacts(snapshot.secrets);
+  await pause();
   const ca = caSourceFacts(snapshot.kubeSystemConfigMaps, snapshot.mcoConfigMaps, snapshot.secrets);
+  await pause();
   const userData = userDataFacts(snapshot.secrets);
+  await pause();
   const mcs = mcsFacts(snapshot.daemonSets, snapshot.mcoPods, snapshot.mcsLogs);
+  await pause();
   const hosts = hostFacts(
     itemsOf(snapshot.bareMetalHosts),
     itemsOf(snapshot.machines),
