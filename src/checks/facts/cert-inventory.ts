@@ -43,8 +43,6 @@ import { CertRowSpool, type CertRowSpoolOptions } from './cert-rows.js';
 import { clusterFacts } from './cluster.js';
 import { secretValue } from './secret-data.js';
 
-export { CA_BUNDLE_KEYS, certStatus, TLS_SECRET_TYPE } from './cert-holders.js';
-
 export interface CertInventoryOptions extends JudgeOptions {
   /** One namespace; undefined: every namespace. */
   namespace?: string;
@@ -194,12 +192,6 @@ function count(s: CertsSummary, r: CertRow): void {
   if (r.status === 'not-yet-valid') s.notYetValid++;
   else s[r.status]++;
   if (r.problem) s.problems++;
-}
-
-export function summarize(rows: Iterable<CertRow>): CertsSummary {
-  const s = emptySummary();
-  for (const r of rows) count(s, r);
-  return s;
 }
 
 /** One copy of each repeated string (namespaces, issuers, managers) across the rows. */

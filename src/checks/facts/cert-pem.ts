@@ -256,11 +256,3 @@ export function readPemValue(text: string, where: string, all: boolean, check?: 
     count: blocks.length,
   };
 }
-
-/** What a parser is asked: PEM texts, each with where it is from for error messages. */
-export interface PemJob {
-  text: string;
-  where: string;
-  /** When Go's full parse is worth it beyond what the lean reader refuses; unset: always. */
-  check?: FullParseCheck;
-}
