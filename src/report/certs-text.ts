@@ -67,12 +67,27 @@ function statusCell(row: CertRow, p: Palette): string {
   return row.status === 'expired' ? p.red(row.status) : p.yellow(row.status);
 }
 
+/** kubectl's tabwriter column widths: each cell plus 3 spaces of padding, 6 at least. */
+function columnWidths(header: readonly string[], rows: Iterable<readonly string[]>): number[] {
+  const widths = header.map((h) => Math.max(6, h.length + 3));
+  for (const r of rows) {
+    r.forEach((c, i) => {
+      if (i < widths.length && c.length + 3 > widths[i]!) widths[i] = c.length + 3;
+    });
+  }
+  return widths;
+}
+
 /** Pads columns as kubectl's tabwriter (minimum width 6, padding 3); the last column is not padded. */
 export function table(header: string[], rows: string[][]): string {
-  const widths = header.map((h, i) => Math.max(6, h.length + 3, ...rows.map((r) => (r[i] ?? '').length + 3)));
+  const widths = columnWidths(header, rows);
   const line = (cells: string[]): string =>
     cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('') + '\n';
   return line(header) + rows.map(line).join('');
+}
+
+function* cellsOfEvery(rows: Iterable<CertRow>, cells: (r: CertRow) => string[]): Generator<string[]> {
+  for (const r of rows) yield cells(r);
 }
 
 /** Rows per chunk of output: the table is written as it is rendered, never as one string. */
@@ -120,13 +135,8 @@ export function* certsTextChunks(report: CertsReport, p: Palette): Generator<str
     expiresIn(r.expiresInSeconds),
     managedByCell(r),
   ];
-  // As kubectl's tabwriter: at least 6 wide, 3 spaces of padding; STATUS, the last, is not padded.
-  const widths = header.slice(0, -1).map((h) => Math.max(6, h.length + 3));
-  for (const r of report.certificates) {
-    cells(r).forEach((c, i) => {
-      if (c.length + 3 > widths[i]!) widths[i] = c.length + 3;
-    });
-  }
+  // STATUS, the last column, is not padded: only the others are measured, over every row.
+  const widths = columnWidths(header.slice(0, -1), cellsOfEvery(report.certificates, cells));
   // The colour codes are added after padding, so they never count towards a column's width.
   const line = (c: string[], status: string): string =>
     c.map((cell, i) => cell.padEnd(widths[i]!)).join('') + status;
