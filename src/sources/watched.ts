@@ -17,6 +17,7 @@
 import { setMaxListeners } from 'node:events';
 import { MAPI_NAMESPACE, MCO_NAMESPACE } from '../core/names.js';
 import { UserError } from '../core/errors.js';
+import { sleepUnlessAborted } from '../core/abortable-sleep.js';
 import { collectionPath, statusMessage, withTypeOf, type LiveSource } from './live.js';
 import { qualifiedName, RESOURCES } from './resources.js';
 import type {
@@ -116,19 +117,6 @@ const keyOf = (o: KubeObject): string =>
 
 function backoff(failures: number): number {
   return Math.min(BACKOFF_MAX_MS, BACKOFF_MIN_MS * 2 ** Math.max(0, failures - 1));
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 function messageOf(err: unknown): string {
@@ -238,7 +226,7 @@ class Informer {
         failures++;
         this.failing = problem;
         this.owner.note({ kind: 'watch-error', what: this.what, message: problem });
-        await sleep(backoff(failures), signal);
+        await sleepUnlessAborted(backoff(failures), signal);
       } else {
         failures = 0;
         this.failing = undefined;
@@ -382,7 +370,7 @@ class LogFollower {
       if (problem) {
         failures++;
         this.owner.note({ kind: 'log-error', what: this.what, message: problem });
-        await sleep(backoff(failures), signal);
+        await sleepUnlessAborted(backoff(failures), signal);
       } else failures = 0;
     }
   }

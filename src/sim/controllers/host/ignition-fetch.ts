@@ -19,6 +19,7 @@ import { urlHost } from '../../../probes/url.js';
 import type { FetchResult } from '../../../probes/types.js';
 import type { SimContext, SimHost } from '../../context.js';
 import { SIM_TIMINGS } from '../../timings.js';
+import { sleepUnlessAborted } from '../../../core/abortable-sleep.js';
 import { ignitionRequestHeaders } from './boot-image.js';
 import { sendRejectAlert } from './reject-alert.js';
 import type { ConsoleWriter } from './console.js';
@@ -153,11 +154,11 @@ export async function runFetchStage(opts: FetchStageOptions): Promise<FetchStage
     backoff = Math.min(backoff * 2, IGNITION_MAX_BACKOFF_MS);
     const wait = ctx.clock.scaled(backoff);
     if (Date.now() + wait >= giveUpAt) {
-      await sleepReal(Math.max(0, giveUpAt - Date.now()), signal);
+      await sleepUnlessAborted(Math.max(0, giveUpAt - Date.now()), signal);
       if (signal.aborted) return { ok: false, aborted: true };
       return fail(finalReason(IGNITION_FINAL.timeout), lastError);
     }
-    await sleepReal(wait, signal);
+    await sleepUnlessAborted(wait, signal);
   }
 }
 
@@ -240,17 +241,4 @@ const CERTIFICATE_REJECTIONS = new Set([
 
 function isIpLiteral(host: string): boolean {
   return /^\d+\.\d+\.\d+\.\d+$/.test(host) || host.includes(':');
-}
-
-function sleepReal(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
