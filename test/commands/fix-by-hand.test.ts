@@ -153,7 +153,8 @@ describe('fix by hand: the plan of every scenario, run by bash with kubectl for 
         assertOcAdmHasEquivalent(plan);
 
         const run = await runByHand(kc, plan.steps, { stdin: expected.typed?.(cluster) });
-        const shown = `${run.script}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
+        // What the commands said comes first: a failure report may be cut after a few kilobytes.
+        const shown = `exit ${String(run.code)}\n--- stderr\n${run.stderr}\n--- stdout\n${run.stdout}\n--- script\n${run.script}`;
         assert.equal(run.code, 0, shown);
         assertNoLeak(cluster, run.stdout + run.stderr);
         for (const re of expected.says ?? []) assert.match(run.stdout, re, shown);

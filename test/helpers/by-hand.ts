@@ -65,7 +65,8 @@ export async function runByHand(
     // The whole process group goes on timeout: a kubectl wait the script started goes too.
     const r = await runProcess('bash', [file], {
       cwd: dir,
-      env: process.env,
+      // Its own kubectl cache: the simulated clusters of other tests reuse loopback addresses.
+      env: { ...process.env, KUBECACHEDIR: join(dir, 'kube-cache') },
       stdin: options.stdin,
       killAfterMs: options.timeoutMs ?? 180_000,
       processGroup: true,
