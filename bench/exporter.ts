@@ -18,9 +18,13 @@ import { startSim } from './diagnose.js';
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CLI = join(ROOT, 'dist', 'cli', 'main.js');
 
-/** NODE_OPTIONS of the exporter's container in manifests/exporter/deployment.yaml: how it is deployed. */
-export function deployedNodeOptions(): string {
+/**
+ * The environment manifests/exporter/deployment.yaml gives the exporter's container (NODE_OPTIONS,
+ * MALLOC_ARENA_MAX): how it is deployed.
+ */
+export function deployedEnv(): Record<string, string> {
   const text = readFileSync(join(ROOT, 'manifests', 'exporter', 'deployment.yaml'), 'utf8');
+  const env: Record<string, string> = {};
   for (const doc of parseAllDocuments(text)) {
     const d = doc.toJS() as {
       spec?: {
@@ -28,15 +32,17 @@ export function deployedNodeOptions(): string {
       };
     };
     for (const c of d.spec?.template?.spec?.containers ?? [])
-      for (const e of c.env ?? []) if (e.name === 'NODE_OPTIONS') return e.value ?? '';
+      for (const e of c.env ?? []) if (e.value !== undefined) env[e.name] = e.value;
   }
-  return '';
+  return env;
 }
 
 export interface ExporterBenchFigures {
   hosts: number;
-  /** The exporter's NODE_OPTIONS ('' for Node's defaults). */
-  nodeOptions: string;
+  /** Where the collections ran (`--collector-thread`). */
+  thread: 'worker' | 'main';
+  /** The exporter's environment beyond this process's (NODE_OPTIONS, MALLOC_ARENA_MAX); {} for Node's and glibc's defaults. */
+  env: string;
   interval: string;
   windowSeconds: number;
   collectionsInWindow: number;
@@ -95,15 +101,27 @@ export async function benchExporter(
   hosts: number,
   windowSeconds = 60,
   interval = '15s',
-  nodeOptions = deployedNodeOptions(),
+  env: Record<string, string> = deployedEnv(),
+  thread: 'worker' | 'main' = 'worker',
 ): Promise<ExporterBenchFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'mcs-doctor-bench-exporter-'));
   const kubeconfig = join(dir, 'kubeconfig');
   const stopSim = await startSim(hosts, kubeconfig, 'healthy');
   const child = spawn(
     process.execPath,
-    [CLI, 'exporter', '--kubeconfig', kubeconfig, '--listen', '127.0.0.1:0', '--interval', interval],
-    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: nodeOptions } },
+    [
+      CLI,
+      'exporter',
+      '--kubeconfig',
+      kubeconfig,
+      '--listen',
+      '127.0.0.1:0',
+      '--interval',
+      interval,
+      '--collector-thread',
+      thread,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ...env } },
   );
   let log = '';
   child.stderr.on('data', (b: Buffer) => (log += b.toString()));
@@ -162,7 +180,10 @@ export async function benchExporter(
     latencies.sort((a, b) => a - b);
     return {
       hosts,
-      nodeOptions,
+      thread,
+      env: Object.entries(env)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(' '),
       interval,
       windowSeconds,
       collectionsInWindow: (metric(text, 'mcs_doctor_collections_total') ?? 0) - collectionsBefore,
@@ -190,14 +211,16 @@ export async function benchExporter(
   }
 }
 
-// `node --import tsx bench/exporter.ts [HOSTS] [SECONDS] [NODE_OPTIONS]`: this benchmark alone,
-// the exporter run as manifests/exporter deploys it, or with the NODE_OPTIONS given ('' for Node's defaults).
+// `node --import tsx bench/exporter.ts [HOSTS] [SECONDS] [deployed|defaults] [worker|main]`: this
+// benchmark alone, the exporter run with the environment manifests/exporter gives it or with
+// Node's and glibc's defaults, its collections in a worker thread (the default) or on the main thread.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const figures = await benchExporter(
     Number(process.argv[2] ?? 1000),
     Number(process.argv[3] ?? 60),
     '15s',
-    process.argv[4] ?? deployedNodeOptions(),
+    process.argv[4] === 'defaults' ? {} : deployedEnv(),
+    process.argv[5] === 'main' ? 'main' : 'worker',
   );
   for (const [k, v] of Object.entries(figures)) console.log(`  ${k.padEnd(28)} ${String(v)}`);
 }

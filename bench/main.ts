@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { benchCertsLive } from './certs.js';
 import { benchDiagnoseLive, benchDiagnoseOffline } from './diagnose.js';
 import { benchExplain } from './explain.js';
-import { benchExporter, deployedNodeOptions } from './exporter.js';
+import { benchExporter, deployedEnv } from './exporter.js';
 import { benchSimApiList } from './sim-api.js';
 import { benchSimStart } from './sim-start.js';
 
@@ -46,15 +46,17 @@ try {
     print(await benchCertsLive(secrets, dir));
   }
   const window = Number(process.env.BENCH_EXPORTER_SECONDS ?? 60);
-  // As manifests/exporter deploys it (its NODE_OPTIONS), then with Node's default heap sizes.
-  for (const [how, nodeOptions] of [
-    ['as deployed', deployedNodeOptions()],
-    ["Node's default heap", ''],
+  // As manifests/exporter deploys it (its environment), the collections in their worker thread
+  // and then on the main thread; then with Node's and glibc's defaults.
+  for (const [how, env, thread] of [
+    ['as deployed', deployedEnv(), 'worker'],
+    ['as deployed, --collector-thread main', deployedEnv(), 'main'],
+    ["Node's and glibc's defaults", {}, 'worker'],
   ] as const) {
     console.log(
       `== exporter (${how}), healthy --hosts 1000, --interval 15s, a scrape every 100 ms for ${window} s after 3 collections (goals: API requests flat, /metrics p95 < 20 ms, RSS < 150 MB)`,
     );
-    print(await benchExporter(1000, window, '15s', nodeOptions));
+    print(await benchExporter(1000, window, '15s', env, thread));
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });

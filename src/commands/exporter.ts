@@ -20,6 +20,7 @@ interface ExporterFlags extends ClusterFlags {
   bmc: boolean;
   bmcConcurrency: string;
   resolve?: string[];
+  collectorThread: string;
 }
 
 /** The shortest interval: each collection probes the MCS and reads BMCs. */
@@ -58,22 +59,20 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
       where: '--bmc-concurrency',
       hint: 'e.g. --bmc-concurrency 8',
     });
+  const thread = flags.collectorThread;
+  if (thread !== 'worker' && thread !== 'main')
+    throw new InputError(`--collector-thread "${String(thread)}" is not worker or main`, {
+      where: '--collector-thread',
+      hint: 'worker (the default) or main',
+    });
   const requestTimeoutMs = parseRequestTimeout(flags.requestTimeout);
   const resolve = parseResolve(flags.resolve, 22623);
-  const { openLiveSource } = await import('../sources/live.js');
-  const { WatchedSource } = await import('../sources/watched.js');
-  const { startExporter, logfmt } = await import('../exporter/serve.js');
+  const { startExporter } = await import('../exporter/start.js');
+  const { logfmt } = await import('../exporter/logfmt.js');
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const live = await openLiveSource({ ...kubeconfigFlagsOf(flags), requestTimeoutMs });
-  const source = new WatchedSource(live, {
-    onNote: (n) =>
-      log(logfmt(n.kind === 'relist' ? 'info' : 'warn', n.kind, { what: n.what, error: n.message })),
-  });
-  let running;
-  try {
-    running = await startExporter({
-      source,
-      listen,
+  const running = await startExporter({
+    source: { ...kubeconfigFlagsOf(flags), requestTimeoutMs },
+    collector: {
       intervalMs,
       probe: flags.probe,
       resolve,
@@ -81,31 +80,41 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
       bmc: flags.bmc,
       bmcConcurrency,
       namespace: flags.namespace,
-      log,
-    });
-  } catch (err) {
-    await source.close();
-    throw err;
-  }
+    },
+    listen,
+    thread,
+    log,
+  });
   log(
     logfmt('info', 'serving', {
       metrics: `${running.url}/metrics`,
-      cluster: source.location,
+      cluster: running.location,
       interval: flags.interval,
       probe: flags.probe ? 'on' : 'off',
       bmc: flags.bmc ? 'on' : 'off',
+      collector: running.thread === 'worker' ? 'worker thread' : 'main thread',
     }),
   );
   const exporter = running;
-  await new Promise<void>((done) => {
+  return new Promise<number>((done) => {
     const stop = (signal: string): void => {
       log(logfmt('info', 'stopping', { signal }));
-      void exporter.stop().then(done, done);
+      void exporter.stop().then(
+        () => done(0),
+        () => done(0),
+      );
     };
     process.once('SIGINT', () => stop('SIGINT'));
     process.once('SIGTERM', () => stop('SIGTERM'));
+    // Without its collector the exporter would serve one collection forever: exit, to be restarted.
+    void exporter.failed.then(
+      () =>
+        void exporter.stop().then(
+          () => done(1),
+          () => done(1),
+        ),
+    );
   });
-  return 0;
 }
 
 export function exporterCommand(): Command {
@@ -118,6 +127,12 @@ export function exporterCommand(): Command {
     .option('--no-probe', 'do not probe the MCS endpoint (a pod cannot reach port 22623 on OpenShift)')
     .option('--no-bmc', 'do not read BMC clocks')
     .addOption(new Option('--bmc-concurrency <n>', 'BMCs read at once').default('8'))
+    .addOption(
+      new Option(
+        '--collector-thread <worker|main>',
+        'where collections run: a worker thread (scrapes never wait for one), or the main thread',
+      ).default('worker'),
+    )
     .addOption(repeatable('--resolve <host:ip>', 'connect to IP for HOST when probing the MCS (repeatable)'));
   return withClusterFlags(cmd, {
     namespaceHelp: 'only the BareMetalHosts of this namespace (default: every namespace)',

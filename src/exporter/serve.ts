@@ -1,18 +1,17 @@
 /**
- * The exporter's process: a collection every interval (one at a time), and an HTTP server that
- * answers /metrics from the last collection (rendered once when it finished, so a scrape costs
- * a string copy and the process metrics), /healthz (the process answers) and /readyz (a first
- * collection is done). Logs are logfmt lines on stderr and never carry a token, a key or a BMC
- * password: only names, counts and the API's or the network's own error texts.
+ * The exporter's HTTP side: /metrics answers from the last published collection (rendered once
+ * when it finished, so a scrape costs a copy of that text and the process metrics), /healthz (the
+ * process answers) and /readyz (a first collection is done). It does no collecting itself: the
+ * collector (collector.ts), on this thread or in its worker, publishes.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { UserError } from '../core/errors.js';
-import type { WatchedSource } from '../sources/watched.js';
+import type { WatchedStats } from '../sources/watched.js';
 import { VERSION } from '../version.js';
-import { BmcBackoff } from './bmc-backoff.js';
-import { collect, type ErrorKind } from './collect.js';
-import { COLLECTED, liveMetrics, renderCollected, type Collected } from './metrics.js';
+import type { Published } from './collector.js';
+import type { ErrorKind } from './collect.js';
+import { liveMetrics } from './metrics.js';
 
 export interface ListenAddress {
   /** undefined: every interface (`:9464`). */
@@ -20,42 +19,17 @@ export interface ListenAddress {
   port: number;
 }
 
-export interface ExporterOptions {
-  source: WatchedSource;
-  listen: ListenAddress;
-  intervalMs: number;
-  probe: boolean;
-  resolve?: Map<string, string>;
-  probeTimeoutMs: number;
-  bmc: boolean;
-  bmcConcurrency: number;
-  /** Only the BareMetalHosts of this namespace (`-n`). */
-  namespace?: string;
-  log: (line: string) => void;
-}
+/** The source's request counts, as the collector last reported them. */
+export type ApiStats = Pick<WatchedStats, 'byKind' | 'watchRestarts' | 'relists'>;
 
-export interface RunningExporter {
+export interface MetricsServer {
   /** `http://127.0.0.1:9464`: where it listens (the port the system chose for port 0). */
   url: string;
-  /** Resolves when the first collection is done. */
+  /** A collection's text replaces the last one; its failed reads are counted. */
+  publish(p: Published): void;
+  /** Resolves when the first collection is published. */
   firstCollection: Promise<void>;
-  stop(): Promise<void>;
-}
-
-/** One logfmt line: `time=... level=info msg="..." key=value`. */
-export function logfmt(
-  level: 'info' | 'warn' | 'error',
-  msg: string,
-  fields: Record<string, string | number> = {},
-): string {
-  const q = (v: string | number): string =>
-    typeof v === 'number' || /^[\w.:/@-]+$/.test(v) ? String(v) : JSON.stringify(v);
-  return [
-    `time=${new Date().toISOString()}`,
-    `level=${level}`,
-    `msg=${JSON.stringify(msg)}`,
-    ...Object.entries(fields).map(([k, v]) => `${k}=${q(v)}`),
-  ].join(' ');
+  close(): Promise<void>;
 }
 
 function listen(server: Server, address: ListenAddress): Promise<AddressInfo> {
@@ -79,11 +53,15 @@ function listen(server: Server, address: ListenAddress): Promise<AddressInfo> {
   });
 }
 
-export async function startExporter(options: ExporterOptions): Promise<RunningExporter> {
-  const { source, log } = options;
-  const live = liveMetrics(VERSION, () => source.stats());
-  let collected = Buffer.alloc(0);
+export async function startMetricsServer(
+  listenAt: ListenAddress,
+  apiStats: () => ApiStats,
+): Promise<MetricsServer> {
+  const live = liveMetrics(VERSION, apiStats);
+  let collected: Uint8Array = new Uint8Array(0);
   let ready = false;
+  let markFirst: () => void = () => {};
+  const firstCollection = new Promise<void>((resolve) => (markFirst = resolve));
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     void answer(req, res);
   });
@@ -117,91 +95,22 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
         .end('not found: try /metrics, /healthz, /readyz\n');
     }
   };
-  const address = await listen(server, options.listen);
+  const address = await listen(server, listenAt);
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const url = `http://${host}:${address.port}`;
-
-  const bmcReader = new BmcBackoff(options.bmcConcurrency, options.intervalMs);
-  const stopping = new AbortController();
-  let markFirst: () => void = () => {};
-  const firstCollection = new Promise<void>((resolve) => (markFirst = resolve));
-
-  const once = async (): Promise<void> => {
-    const started = Date.now();
-    let samples: Collected = new Map();
-    let success = false;
-    try {
-      const c = await collect(source, {
-        now: new Date(),
-        probe: options.probe,
-        resolve: options.resolve,
-        probeTimeoutMs: options.probeTimeoutMs,
-        bmc: options.bmc,
-        bmcReader,
-        namespace: options.namespace,
-      });
-      samples = c.collected;
-      success = c.success;
-      for (const [kind, list] of Object.entries(c.errors) as Array<[ErrorKind, string[]]>) {
-        if (list.length) live.errors.inc({ kind }, list.length);
-        for (const what of list.slice(0, 5)) log(logfmt('warn', 'collection error', { kind, error: what }));
-        if (list.length > 5) log(logfmt('warn', 'more collection errors', { kind, count: list.length - 5 }));
-      }
-      const seconds = (Date.now() - started) / 1000;
-      log(
-        logfmt('info', 'collection done', {
-          hosts: c.hosts,
-          seconds: Number(seconds.toFixed(3)),
-          success: success ? 1 : 0,
-        }),
-      );
-      if (Date.now() - started > options.intervalMs)
-        log(
-          logfmt('warn', 'the collection took longer than --interval', {
-            seconds,
-            interval: options.intervalMs / 1000,
-          }),
-        );
-    } catch (err) {
-      // A bug, not the cluster: say so, keep serving the metrics that say collections fail.
-      live.errors.inc({ kind: 'api' });
-      log(logfmt('error', 'collection failed', { error: err instanceof Error ? err.message : String(err) }));
-    }
-    live.collections.inc();
-    const finished = Date.now();
-    samples.set(COLLECTED.collectionSuccess, [{ labels: {}, value: success ? 1 : 0 }]);
-    samples.set(COLLECTED.lastCollection, [{ labels: {}, value: finished / 1000 }]);
-    samples.set(COLLECTED.collectionDuration, [{ labels: {}, value: (finished - started) / 1000 }]);
-    samples.set(COLLECTED.collectionInterval, [{ labels: {}, value: options.intervalMs / 1000 }]);
-    collected = Buffer.from(await renderCollected(samples));
-    // Logs of pods no longer read (gone since) are not followed any more.
-    source.sweepLogs(started - 1000);
-    ready = true;
-    markFirst();
-  };
-
-  const loop = (async () => {
-    while (!stopping.signal.aborted) {
-      const started = Date.now();
-      await once();
-      const wait = Math.max(0, options.intervalMs - (Date.now() - started));
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait);
-        stopping.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
-      });
-    }
-  })();
-
   return {
-    url,
+    url: `http://${host}:${address.port}`,
     firstCollection,
-    async stop() {
-      stopping.abort();
+    publish(p) {
+      collected = p.rendered;
+      for (const [kind, n] of Object.entries(p.errors) as Array<[ErrorKind, number]>)
+        if (n > 0) live.errors.inc({ kind }, n);
+      live.collections.inc();
+      ready = true;
+      markFirst();
+    },
+    async close() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await source.close();
-      await loop.catch(() => undefined);
-      bmcReader.close();
     },
   };
 }

@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import YAML from 'yaml';
 import { startSimCluster, type SimCluster } from '../../src/sim/cluster.js';
 import { KUBECTL } from '../helpers/fix.js';
-import { ROOT } from '../helpers/exporter.js';
+import { httpGet, ROOT, startExporterCli, waitFor } from '../helpers/exporter.js';
 
 const run = promisify(execFile);
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
@@ -116,6 +116,24 @@ describe('the single executable and its krew plugin', () => {
     const report = JSON.parse(d.stdout) as { verdict: string; source: { kind: string } };
     assert.equal(report.source.kind, 'live');
     assert.ok(['healthy', 'inconclusive'].includes(report.verdict), d.stdout.slice(0, 500));
+  });
+
+  test('the exporter runs from it: its collections on the main thread (no worker file beside it), ready, SIGTERM exits 0', async () => {
+    const exe = join(out, 'kubectl-mcs_doctor');
+    const exporter = await startExporterCli(
+      ['--kubeconfig', cluster.kubeconfigPath, '--interval', '1s'],
+      { PATH: '/usr/bin:/bin', HOME: dir },
+      120_000,
+      [exe],
+    );
+    try {
+      assert.match(exporter.stderr(), /msg="collections run on the main thread"/);
+      assert.match(exporter.stderr(), /msg="serving" .*collector="main thread"/);
+      await waitFor('/readyz 200', async () => (await httpGet(`${exporter.url}/readyz`)).status === 200);
+      assert.ok((await exporter.scrape()).some((s) => s.name === 'mcs_doctor_worker_fetch_success'));
+    } finally {
+      assert.equal(await exporter.stop(), 0);
+    }
   });
 
   test('the krew archive and manifest: the sha256, the files, the bin; installed as krew links it, it runs as kubectl mcs-doctor', async () => {

@@ -168,6 +168,36 @@ describe('exporter: a waiting host whose BMC clock is 3 years behind (clock-behi
     );
   });
 
+  test('collections run in a worker thread; on the main thread (--collector-thread main) the series are the same', async () => {
+    assert.match(exporter.stderr(), /msg="serving" .*collector="worker thread"/);
+    const onMain = await startExporterCli([
+      '--kubeconfig',
+      cluster.kubeconfigPath,
+      '--interval',
+      '1s',
+      '--collector-thread',
+      'main',
+    ]);
+    try {
+      assert.match(onMain.stderr(), /msg="serving" .*collector="main thread"/);
+      // Which series there are (not their values: clocks and durations move between collections);
+      // the process metrics (garbage collections, heap spaces) are each process's own.
+      const seriesOf = (all: MetricSample[]): string[] =>
+        all
+          .filter((x) => !/^mcs_doctor_(process|nodejs)_/.test(x.name))
+          .map((x) => `${x.name}${JSON.stringify(Object.entries(x.labels).sort())}`)
+          .sort();
+      const failing = (x: MetricSample[]) =>
+        samples(x, 'mcs_doctor_host_join_failing', { ...at(HOST), cause: 'worker-clock-skew' }).length > 0;
+      const main = seriesOf(await scrapeUntil(onMain, 'worker-0 failing (main thread)', failing));
+      const worker = seriesOf(await scrapeUntil(exporter, 'worker-0 failing (worker thread)', failing));
+      assert.ok(main.length > 20, main.join('\n'));
+      assert.deepEqual(main, worker);
+    } finally {
+      assert.equal(await onMain.stop(), 0);
+    }
+  });
+
   test('no token, key or BMC password in /metrics or the log', async () => {
     assertNoLeak(cluster, [await exporter.metricsText(), exporter.stderr()]);
   });
@@ -338,6 +368,7 @@ describe('exporter: bad input exits 2 with a clear error', () => {
     [['--interval', '0s'], /--interval "0s" must be longer than 0/],
     [['--interval', '500ms'], /shorter than 1s/],
     [['--bmc-concurrency', '0'], /--bmc-concurrency "0" is not a whole number/],
+    [['--collector-thread', 'elsewhere'], /--collector-thread "elsewhere" is not worker or main/],
     [['--kubeconfig', '/nonexistent/kubeconfig'], /error: /],
   ];
   for (const [args, message] of cases) {

@@ -126,8 +126,11 @@ export async function startExporterCli(
   args: string[],
   env: NodeJS.ProcessEnv = process.env,
   killAfterMs = 300_000,
+  /** The program and its first arguments: the built CLI by default, or the single executable. */
+  command: string[] = [process.execPath, CLI_PATH],
 ): Promise<ExporterProcess> {
-  const child = spawn(process.execPath, [CLI_PATH, 'exporter', '--listen', '127.0.0.1:0', ...args], {
+  const [program, ...first] = command as [string, ...string[]];
+  const child = spawn(program, [...first, 'exporter', '--listen', '127.0.0.1:0', ...args], {
     env: { ...env, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
