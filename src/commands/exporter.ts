@@ -20,6 +20,7 @@ interface ExporterFlags extends ClusterFlags {
   bmc: boolean;
   bmcConcurrency: string;
   resolve?: string[];
+  statusConfigmap?: string;
 }
 
 /** The shortest interval: each collection probes the MCS and reads BMCs. */
@@ -58,6 +59,13 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
       where: '--bmc-concurrency',
       hint: 'e.g. --bmc-concurrency 8',
     });
+  const { parseStatusRef, writeStatus } = await import('../exporter/status.js');
+  const statusRef = flags.statusConfigmap === undefined ? undefined : parseStatusRef(flags.statusConfigmap);
+  if (flags.statusConfigmap !== undefined && !statusRef)
+    throw new InputError(`--status-configmap "${flags.statusConfigmap}" is not NAMESPACE/NAME`, {
+      where: '--status-configmap',
+      hint: 'e.g. --status-configmap mcs-doctor/mcs-doctor-status',
+    });
   const requestTimeoutMs = parseRequestTimeout(flags.requestTimeout);
   const resolve = parseResolve(flags.resolve, 22623);
   const { openLiveSource } = await import('../sources/live.js');
@@ -81,6 +89,7 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
       bmc: flags.bmc,
       bmcConcurrency,
       namespace: flags.namespace,
+      publishStatus: statusRef ? (data) => writeStatus(live, statusRef, data) : undefined,
       log,
     });
   } catch (err) {
@@ -94,6 +103,7 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
       interval: flags.interval,
       probe: flags.probe ? 'on' : 'off',
       bmc: flags.bmc ? 'on' : 'off',
+      status: statusRef ? `${statusRef.namespace}/${statusRef.name}` : 'off',
     }),
   );
   const exporter = running;
@@ -118,7 +128,11 @@ export function exporterCommand(): Command {
     .option('--no-probe', 'do not probe the MCS endpoint (a pod cannot reach port 22623 on OpenShift)')
     .option('--no-bmc', 'do not read BMC clocks')
     .addOption(new Option('--bmc-concurrency <n>', 'BMCs read at once').default('8'))
-    .addOption(repeatable('--resolve <host:ip>', 'connect to IP for HOST when probing the MCS (repeatable)'));
+    .addOption(repeatable('--resolve <host:ip>', 'connect to IP for HOST when probing the MCS (repeatable)'))
+    .option(
+      '--status-configmap <namespace/name>',
+      "after each collection, patch this existing ConfigMap's data with the verdict and findings (for RHACM policies; docs/fleet-monitoring.md)",
+    );
   return withClusterFlags(cmd, {
     namespaceHelp: 'only the BareMetalHosts of this namespace (default: every namespace)',
     timeoutHelp: 'limit for each API request, and for each MCS and BMC request (at most 10s)',

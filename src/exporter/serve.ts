@@ -13,6 +13,7 @@ import { VERSION } from '../version.js';
 import { BmcBackoff } from './bmc-backoff.js';
 import { collect, type ErrorKind } from './collect.js';
 import { COLLECTED, liveMetrics, renderCollected, type Collected } from './metrics.js';
+import { statusData } from './status.js';
 
 export interface ListenAddress {
   /** undefined: every interface (`:9464`). */
@@ -31,6 +32,8 @@ export interface ExporterOptions {
   bmcConcurrency: number;
   /** Only the BareMetalHosts of this namespace (`-n`). */
   namespace?: string;
+  /** After each collection: writes statusData() somewhere (--status-configmap); a failure is logged. */
+  publishStatus?: (data: Record<string, string>) => Promise<void>;
   log: (line: string) => void;
 }
 
@@ -174,6 +177,16 @@ export async function startExporter(options: ExporterOptions): Promise<RunningEx
     samples.set(COLLECTED.collectionDuration, [{ labels: {}, value: (finished - started) / 1000 }]);
     samples.set(COLLECTED.collectionInterval, [{ labels: {}, value: options.intervalMs / 1000 }]);
     collected = Buffer.from(await renderCollected(samples));
+    if (options.publishStatus) {
+      const data = statusData(samples, new Date(finished), success);
+      await options
+        .publishStatus(data)
+        .catch((err: unknown) =>
+          log(
+            logfmt('warn', 'status not written', { error: err instanceof Error ? err.message : String(err) }),
+          ),
+        );
+    }
     // Logs of pods no longer read (gone since) are not followed any more.
     source.sweepLogs(started - 1000);
     ready = true;
