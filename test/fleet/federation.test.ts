@@ -4,8 +4,9 @@
  * each with its exporter (the built CLI) and its own Prometheus (external label cluster=<name>),
  * and one global Prometheus that runs the shipped manifests/fleet/prometheus/prometheus.yml
  * (its federation job copied once per cluster, pointed at the loopback Prometheus, without the
- * OpenShift route's token and TLS) and the shipped rules.yaml. Only mcs_doctor_* series arrive,
- * each with its cluster's label; the fleet alert fires for exactly the broken cluster; every
+ * OpenShift route's token and TLS) and the shipped rules.yaml. Only the exporter's mcs_doctor_*
+ * series arrive (not its Node.js runtime and process ones), all of them, each with its cluster's
+ * label; the fleet alert fires for exactly the broken cluster; every
  * panel of the fleet dashboard returns series; `fix --apply` and `verify` on that cluster
  * resolve it. The series counts measured here are the ones docs/fleet-monitoring.md quotes.
  */
@@ -22,6 +23,9 @@ import { fixApply, HOST, SPEED, verifyReady } from '../helpers/fix.js';
 import { launchPrometheus, type Alert, type PrometheusProcess } from '../helpers/prometheus.js';
 
 const FLEET = join(ROOT, 'manifests', 'fleet', 'prometheus');
+/** The exporter's own series, and its Node.js runtime and process series (also mcs_doctor_*). */
+const OWN = '{__name__=~"mcs_doctor_.+", __name__!~"mcs_doctor_(nodejs|process)_.+"}';
+const RUNTIME = '{__name__=~"mcs_doctor_(nodejs|process)_.+"}';
 const BROKEN = 'fleet-b';
 const CLUSTERS = [
   { name: 'fleet-a', scenario: 'healthy' },
@@ -142,7 +146,7 @@ describe('fleet: three clusters federated into a global Prometheus with the ship
     }
   });
 
-  test('only mcs_doctor_* series arrive, every one with its cluster label, as many as each cluster holds', async (t) => {
+  test("only the exporter's own mcs_doctor_* series arrive, every one with its cluster label, as many as each cluster holds", async (t) => {
     const g = global!;
     await waitFor('every cluster federated', async () => {
       const r = await g.query('count by (cluster) (mcs_doctor_build_info)');
@@ -156,6 +160,7 @@ describe('fleet: three clusters federated into a global Prometheus with the ship
       others.map((s) => s.metric['__name__']),
       [],
     );
+    assert.deepEqual(await g.query(`count(${RUNTIME})`), [], 'no runtime or process series');
     const unlabelled = await g.query('count({__name__=~"mcs_doctor_.+", cluster=""})');
     assert.deepEqual(unlabelled, [], 'every federated series has a cluster label');
     for (const m of members) {
@@ -163,7 +168,7 @@ describe('fleet: three clusters federated into a global Prometheus with the ship
       const counts = await waitFor(
         `${m.name}: the same series locally and in the global Prometheus`,
         async () => {
-          const local = Number((await m.prometheus.query('count({__name__=~"mcs_doctor_.+"})'))[0]?.value[1]);
+          const local = Number((await m.prometheus.query(`count(${OWN})`))[0]?.value[1]);
           const fed = Number(
             (await g.query(`count({__name__=~"mcs_doctor_.+", cluster="${m.name}"})`))[0]?.value[1],
           );
@@ -179,6 +184,34 @@ describe('fleet: three clusters federated into a global Prometheus with the ship
         (await g.query(`scrape_samples_scraped{job="mcs-doctor-federate-${m.name}"}`))[0]?.value[1],
       );
       assert.ok(hosts > 0 && perHost.length === hosts, `${m.name}: every host has series`);
+      // What the ACM observability allow-list would carry from this cluster, and what the
+      // cluster's own Prometheus scrapes from the exporter (process metrics included).
+      const allowed = (
+        YAML.parse(
+          (
+            YAML.parse(
+              readFileSync(join(ROOT, 'manifests', 'fleet', 'acm', 'observability-allowlist.yaml'), 'utf8'),
+            ) as {
+              data: Record<string, string>;
+            }
+          ).data['uwl_metrics_list.yaml']!,
+        ) as { names: string[] }
+      ).names;
+      const allowedSeries = Number(
+        (await g.query(`count({__name__=~"${allowed.join('|')}", cluster="${m.name}"})`))[0]?.value[1],
+      );
+      const exporterSamples = Number(
+        (await m.prometheus.query('scrape_samples_scraped{job="mcs-doctor-exporter"}'))[0]?.value[1],
+      );
+      const runtime = Number((await m.prometheus.query(`count(${RUNTIME})`))[0]?.value[1]);
+      const byName = await g.query(
+        `sort_desc(count by (__name__) ({__name__=~"mcs_doctor_.+", cluster="${m.name}"}))`,
+      );
+      t.diagnostic(
+        `${m.name}: allow-listed ${allowedSeries} series; exporter scrape ${exporterSamples} samples (${runtime} runtime and process series, not federated); federated by name: ${byName
+          .map((s) => `${s.metric['__name__']!.replace(/^mcs_doctor_/, '')}=${s.value[1]}`)
+          .join(' ')}`,
+      );
       t.diagnostic(
         `${m.name}: ${counts.fed} mcs_doctor_* series (${hosts} hosts: ${perHost
           .map((s) => `${s.metric['bmh_name']}=${s.value[1]}`)

@@ -114,14 +114,16 @@ describe('fleet rules and global Prometheus configuration: promtool', () => {
 });
 
 describe('fleet rules and federation job: what they say', () => {
-  test('the federation job: /federate, match[] only mcs_doctor_*, honor_labels, a cluster label', () => {
+  test('the federation job: /federate, match[] only mcs_doctor_* without the runtime series, honor_labels, a cluster label', () => {
     const config = YAML.parse(readFileSync(join(FLEET, 'prometheus.yml'), 'utf8')) as {
       scrape_configs: Array<Record<string, unknown>>;
     };
     const job = config.scrape_configs[0]!;
     assert.equal(job['metrics_path'], '/federate');
     assert.equal(job['honor_labels'], true);
-    assert.deepEqual(job['params'], { 'match[]': ['{__name__=~"mcs_doctor_.*"}'] });
+    assert.deepEqual(job['params'], {
+      'match[]': ['{__name__=~"mcs_doctor_.*",__name__!~"mcs_doctor_(nodejs|process)_.*"}'],
+    });
     assert.match(String(job['job_name']), /^mcs-doctor-federate-/, 'McsFleetFederationDown matches the job');
     const sc = job['static_configs'] as Array<{ labels: Record<string, string> }>;
     assert.ok(sc[0]!.labels['cluster']);
