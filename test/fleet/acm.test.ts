@@ -236,7 +236,9 @@ describe('manifests/fleet/acm: what the policies install and judge', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcs-doctor-thanos-rules-'));
     try {
       writeFileSync(join(dir, 'custom_rules.yaml'), cm.data['custom_rules.yaml']!);
-      const { stdout } = await run('promtool', ['check', 'rules', join(dir, 'custom_rules.yaml')]);
+      const { stdout } = await run('promtool', ['check', 'rules', join(dir, 'custom_rules.yaml')], {
+        timeout: 60_000,
+      });
       assert.match(stdout, /SUCCESS: 5 rules found/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -59,13 +59,18 @@ describe('fleet rules and global Prometheus configuration: promtool', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   test('promtool check rules: the fleet rules parse and are valid', async () => {
-    const { stdout } = await run('promtool', ['check', 'rules', join(dir, 'rules.yaml')]);
+    const { stdout } = await run('promtool', ['check', 'rules', join(dir, 'rules.yaml')], {
+      timeout: 60_000,
+    });
     assert.match(stdout, new RegExp(`SUCCESS: ${rules().length} rules found`));
   });
 
   test('promtool test rules: every case of fleet-alerts.promtest.yaml passes', async () => {
-    const r = await run('promtool', ['test', 'rules', 'fleet-alerts.promtest.yaml'], { cwd: dir }).catch(
-      (err: { stdout?: string; stderr?: string }) => assert.fail(`${err.stdout ?? ''}${err.stderr ?? ''}`),
+    const r = await run('promtool', ['test', 'rules', 'fleet-alerts.promtest.yaml'], {
+      cwd: dir,
+      timeout: 60_000,
+    }).catch((err: { stdout?: string; stderr?: string }) =>
+      assert.fail(`${err.stdout ?? ''}${err.stderr ?? ''}`),
     );
     assert.match(r.stdout, /SUCCESS/);
   });
@@ -85,8 +90,10 @@ describe('fleet rules and global Prometheus configuration: promtool', () => {
       }
     }
     writeFileSync(join(dir, 'prometheus.yml'), YAML.stringify(config));
-    const r = await run('promtool', ['check', 'config', join(dir, 'prometheus.yml')]).catch(
-      (err: { stdout?: string; stderr?: string }) => assert.fail(`${err.stdout ?? ''}${err.stderr ?? ''}`),
+    const r = await run('promtool', ['check', 'config', join(dir, 'prometheus.yml')], {
+      timeout: 60_000,
+    }).catch((err: { stdout?: string; stderr?: string }) =>
+      assert.fail(`${err.stdout ?? ''}${err.stderr ?? ''}`),
     );
     assert.match(r.stdout, /SUCCESS: 1 rule files found/);
   });
