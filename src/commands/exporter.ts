@@ -21,6 +21,7 @@ interface ExporterFlags extends ClusterFlags {
   bmcConcurrency: string;
   resolve?: string[];
   collectorThread: string;
+  statusConfigmap?: string;
 }
 
 /** The shortest interval: each collection probes the MCS and reads BMCs. */
@@ -65,6 +66,13 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
       where: '--collector-thread',
       hint: 'worker (the default) or main',
     });
+  const { parseStatusRef } = await import('../exporter/status.js');
+  const statusRef = flags.statusConfigmap === undefined ? undefined : parseStatusRef(flags.statusConfigmap);
+  if (flags.statusConfigmap !== undefined && !statusRef)
+    throw new InputError(`--status-configmap "${flags.statusConfigmap}" is not NAMESPACE/NAME`, {
+      where: '--status-configmap',
+      hint: 'e.g. --status-configmap mcs-doctor/mcs-doctor-status',
+    });
   const requestTimeoutMs = parseRequestTimeout(flags.requestTimeout);
   const resolve = parseResolve(flags.resolve, 22623);
   const { startExporter } = await import('../exporter/start.js');
@@ -80,6 +88,7 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
       bmc: flags.bmc,
       bmcConcurrency,
       namespace: flags.namespace,
+      status: statusRef,
     },
     listen,
     thread,
@@ -93,6 +102,7 @@ export async function runExporter(flags: ExporterFlags): Promise<number> {
       probe: flags.probe ? 'on' : 'off',
       bmc: flags.bmc ? 'on' : 'off',
       collector: running.thread === 'worker' ? 'worker thread' : 'main thread',
+      status: statusRef ? `${statusRef.namespace}/${statusRef.name}` : 'off',
     }),
   );
   const exporter = running;
@@ -133,7 +143,11 @@ export function exporterCommand(): Command {
         'where collections run: a worker thread (scrapes never wait for one), or the main thread',
       ).default('worker'),
     )
-    .addOption(repeatable('--resolve <host:ip>', 'connect to IP for HOST when probing the MCS (repeatable)'));
+    .addOption(repeatable('--resolve <host:ip>', 'connect to IP for HOST when probing the MCS (repeatable)'))
+    .option(
+      '--status-configmap <namespace/name>',
+      "after each collection, patch this existing ConfigMap's data with the verdict and findings (for RHACM policies; docs/fleet-monitoring.md)",
+    );
   return withClusterFlags(cmd, {
     namespaceHelp: 'only the BareMetalHosts of this namespace (default: every namespace)',
     timeoutHelp: 'limit for each API request, and for each MCS and BMC request (at most 10s)',

@@ -11,6 +11,7 @@ import { BmcBackoff } from './bmc-backoff.js';
 import { collect, type ErrorKind } from './collect.js';
 import { COLLECTED, renderCollected, type Collected } from './metrics.js';
 import { logfmt } from './logfmt.js';
+import { statusData, writeStatus, type StatusRef } from './status.js';
 
 export interface CollectorOptions {
   intervalMs: number;
@@ -21,6 +22,8 @@ export interface CollectorOptions {
   bmcConcurrency: number;
   /** Only the BareMetalHosts of this namespace (`-n`). */
   namespace?: string;
+  /** `--status-configmap`: the ConfigMap patched with the verdict and findings after each collection. */
+  status?: StatusRef;
 }
 
 /** What a collection hands over: its series as text, and how many reads failed by kind. */
@@ -93,6 +96,14 @@ export function startCollector(
     samples.set(COLLECTED.collectionDuration, [{ labels: {}, value: (finished - started) / 1000 }]);
     samples.set(COLLECTED.collectionInterval, [{ labels: {}, value: options.intervalMs / 1000 }]);
     publish({ rendered: encoder.encode(await renderCollected(samples)), errors });
+    if (options.status) {
+      await writeStatus(source.live, options.status, statusData(samples, new Date(finished), success)).catch(
+        (err: unknown) =>
+          log(
+            logfmt('warn', 'status not written', { error: err instanceof Error ? err.message : String(err) }),
+          ),
+      );
+    }
     // Logs of pods no longer read (gone since) are not followed any more.
     source.sweepLogs(started - 1000);
   };

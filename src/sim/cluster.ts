@@ -22,6 +22,8 @@ import { CsrControllers } from './controllers/approver/index.js';
 import { addBulkTlsSecrets } from './bulk-tls.js';
 import { createSimContext } from './sim-context.js';
 import { ObjectStore } from './kube/store.js';
+import { RESOURCE_TYPES } from './kube/resources.js';
+import { resourceTypeFromCrd } from './apiserver/crd.js';
 import { planNetwork, type SimNetwork } from './network.js';
 import { RedfishBmcs } from './redfish/component.js';
 import {
@@ -47,6 +49,11 @@ export interface SimClusterOptions {
   octet?: number;
   /** Extra `kubernetes.io/tls` secrets in namespaces `bulk-N` (bulk-tls.ts), for clusters the size of production ones. */
   tlsSecrets?: number;
+  /**
+   * CustomResourceDefinitions (parsed apiextensions.k8s.io/v1 objects) to serve besides the
+   * built-in types, validated against their schemas (apiserver/crd.ts): e.g. RHACM's policy CRDs.
+   */
+  crds?: readonly unknown[];
 }
 
 export interface SimCluster {
@@ -105,7 +112,7 @@ async function startOnce(opts: SimClusterOptions, octet: number, tempDir: string
   const now = new Date();
   const network = planNetwork({ octet });
   const seed = await buildScenario(scenario.name, { version, hosts: opts.hosts, network, now });
-  const store = new ObjectStore();
+  const store = new ObjectStore([...RESOURCE_TYPES, ...(opts.crds ?? []).map(resourceTypeFromCrd)]);
   // Keeps the seed's uid references (ownerReferences, nodeRefs, providerIDs) true in the store.
   loadScenarioObjects(store, seed.objects);
   if (opts.tlsSecrets) await addBulkTlsSecrets(store, { count: opts.tlsSecrets, now });

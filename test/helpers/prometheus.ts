@@ -43,18 +43,29 @@ function freePort(): Promise<number> {
 }
 
 export async function startPrometheus(target: string): Promise<PrometheusProcess> {
-  const dir = mkdtempSync(join(tmpdir(), 'mcs-doctor-prometheus-'));
   const groups = ruleGroups();
   for (const g of groups.groups) for (const r of g.rules) if (r.alert) r.for = '0s';
-  writeFileSync(join(dir, 'rules.yaml'), YAML.stringify(groups));
-  writeFileSync(
-    join(dir, 'prometheus.yml'),
-    YAML.stringify({
+  return launchPrometheus(
+    {
       global: { scrape_interval: '1s', scrape_timeout: '1s', evaluation_interval: '1s' },
       rule_files: ['rules.yaml'],
       scrape_configs: [{ job_name: 'mcs-doctor-exporter', static_configs: [{ targets: [target] }] }],
-    }),
+    },
+    { 'rules.yaml': YAML.stringify(groups) },
   );
+}
+
+/**
+ * Prometheus with this configuration (prometheus.yml) and these files beside it (rule files),
+ * in a temporary directory, on a free port of 127.0.0.1; resolves once it is ready.
+ */
+export async function launchPrometheus(
+  config: object,
+  files: Record<string, string> = {},
+): Promise<PrometheusProcess> {
+  const dir = mkdtempSync(join(tmpdir(), 'mcs-doctor-prometheus-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  writeFileSync(join(dir, 'prometheus.yml'), YAML.stringify(config));
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child: ChildProcess = spawn(
@@ -78,14 +89,22 @@ export async function startPrometheus(target: string): Promise<PrometheusProcess
     assert.equal(r.status, 200, r.body);
     return (JSON.parse(r.body) as { data: T }).data;
   };
-  await waitFor(
-    'Prometheus ready',
-    async () => {
-      if (child.exitCode !== null) assert.fail(`prometheus exited: ${log}`);
-      return (await httpGet(`${url}/-/ready`).catch(() => ({ status: 0 }))).status === 200;
-    },
-    60_000,
-  );
+  try {
+    await waitFor(
+      'Prometheus ready',
+      async () => {
+        if (child.exitCode !== null) assert.fail(`prometheus exited: ${log}`);
+        return (await httpGet(`${url}/-/ready`).catch(() => ({ status: 0 }))).status === 200;
+      },
+      60_000,
+    );
+  } catch (err) {
+    // Never ready: stopped here, as the caller has nothing to stop.
+    if (child.exitCode === null) child.kill('SIGKILL');
+    await exited;
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   return {
     url,
     query: async (expr) =>

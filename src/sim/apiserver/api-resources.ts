@@ -24,6 +24,7 @@ import {
   sendNegotiated,
   unsupportedMediaType,
 } from './status.js';
+import { validateCustomResource } from './crd.js';
 import { TABLE_CONTENT_TYPE, toTable, wantsTable } from './api-tables.js';
 
 export interface ResourceRoute {
@@ -109,6 +110,11 @@ async function readBody(
 
 function isObject(v: unknown): v is KubeObject {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `fieldValidation=Strict` (kubectl's default): an undeclared field of a custom resource is refused, not pruned. */
+function strictFields(url: URL): boolean {
+  return url.searchParams.get('fieldValidation') === 'Strict';
 }
 
 function dryRun(url: URL): boolean {
@@ -403,6 +409,7 @@ function create(r: ResourceRequest, t: ResourceType, body: KubeObject): void {
     spec['groups'] = [...identity.groups];
   }
   prepareWrite(t, body);
+  validateCustomResource(t, body, strictFields(url));
   if (dryRun(url)) {
     if (store.get(t, body.metadata?.namespace, body.metadata?.name ?? '')) {
       throw new ApiError(
@@ -513,6 +520,7 @@ export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
       body.metadata = { ...body.metadata, name: route.name as string };
       checkNamespace(route, t, body);
       prepareWrite(t, body);
+      validateCustomResource(t, body, strictFields(url));
       const subresource = sub === 'status' || sub === 'approval' ? sub : undefined;
       if (dryRun(url)) return sendObject(r, 200, t, body);
       return sendObject(r, 200, t, store.update(t, body, { subresource }));
@@ -546,6 +554,7 @@ export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
         namespace: current.metadata.namespace,
       };
       prepareWrite(t, patched);
+      validateCustomResource(t, patched, strictFields(url));
       if (dryRun(url)) return sendObject(r, 200, t, patched);
       const subresource = sub === 'status' || sub === 'approval' ? sub : undefined;
       if (

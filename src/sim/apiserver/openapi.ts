@@ -151,6 +151,12 @@ const schemaName = (t: ResourceType): string =>
  * envelope fields, with spec and status left open. It carries the GVK, for `kubectl explain`.
  */
 function crdSchema(t: ResourceType): object {
+  // A CRD the server was started with publishes its own schema, as the apiserver does.
+  if (t.schema)
+    return {
+      ...t.schema,
+      'x-kubernetes-group-version-kind': [{ group: t.group, version: t.version, kind: t.kind }],
+    };
   const open = { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   return {
     type: 'object',

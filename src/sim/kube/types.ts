@@ -20,6 +20,8 @@ export interface ResourceType {
   /** Subresources served: `status`, `approval` (CSRs), `log` (pods). */
   subresources: string[];
   categories?: string[];
+  /** A CRD's openAPIV3Schema (apiserver/crd.ts): the server validates objects against it. */
+  schema?: object;
 }
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
