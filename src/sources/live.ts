@@ -221,6 +221,8 @@ export class LiveSource implements ClusterSource {
   private readonly attempts: number;
   private readonly agent: https.Agent;
   private fileToken?: { value: string; version: string };
+  /** Set by close(): no request goes out after it (a fleet run that gave up on a slow cluster). */
+  private closed = false;
 
   constructor(
     private readonly kc: KubeConfig,
@@ -265,6 +267,7 @@ export class LiveSource implements ClusterSource {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     this.agent.destroy();
   }
 
@@ -502,6 +505,7 @@ export class LiveSource implements ClusterSource {
     request: ApiRequest,
     headers: Record<string, string | number>,
   ): Promise<https.RequestOptions> {
+    if (this.closed) throw new TransportError('the connection to the API server was closed', false);
     const url = new URL(this.server.pathname.replace(/\/$/, '') + request.path, this.server);
     const options: https.RequestOptions = {
       method: request.method,
@@ -731,4 +735,12 @@ function describeNetError(e: Error): string {
 export async function openLiveSource(options: LiveSourceOptions = {}): Promise<LiveSource> {
   const { kc, target } = await loadKubeConfig(options);
   return new LiveSource(kc, target, options);
+}
+
+/** A live source for a target already resolved (`fleet` resolves every context once, up front). */
+export async function openLiveTarget(
+  target: KubeTarget,
+  options: LiveSourceOptions = {},
+): Promise<LiveSource> {
+  return new LiveSource(await clientNodeConfig(target), target, options);
 }
