@@ -5,6 +5,7 @@
  * slow API server gives an `error` read, not a hang, and every list is exactly one request.
  */
 import { readFileSync, statSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -223,6 +224,8 @@ export class LiveSource implements ClusterSource {
   private fileToken?: { value: string; version: string };
   /** Set by close(): no request goes out after it (a fleet run that gave up on a slow cluster). */
   private closed = false;
+  /** Requests under way: close() ends them (client-node gives each request an agent of its own). */
+  private readonly inflight = new Set<ClientRequest>();
 
   constructor(
     private readonly kc: KubeConfig,
@@ -268,7 +271,15 @@ export class LiveSource implements ClusterSource {
 
   async close(): Promise<void> {
     this.closed = true;
+    for (const req of this.inflight) req.destroy(new TransportError('the source was closed', false));
+    this.inflight.clear();
     this.agent.destroy();
+  }
+
+  /** Tracks a request until it closes, so close() can end it. */
+  private track(req: ClientRequest): void {
+    this.inflight.add(req);
+    req.on('close', () => this.inflight.delete(req));
   }
 
   async list(ref: ResourceRef, namespace?: string): Promise<Read<KubeObject[]>> {
@@ -620,6 +631,7 @@ export class LiveSource implements ClusterSource {
         });
         res.on('error', (e) => reject(new TransportError(e.message, false)));
       });
+      this.track(req);
       if (this.timeoutMs > 0) {
         req.setTimeout(this.timeoutMs, () =>
           req.destroy(new TransportError(`no answer within ${this.timeoutMs / 1000} s`, true)),
