@@ -86,8 +86,10 @@ const SEVERITY: readonly number[] = [
 
 /** The worst of the clusters' exit codes (healthy for none). */
 export function worstExitCode(codes: readonly number[]): number {
-  for (const code of SEVERITY) if (codes.includes(code)) return code;
-  return codes.length ? ExitCode.usage : ExitCode.healthy;
+  // A code outside the convention is never taken for healthy: it counts as bad input.
+  const known = codes.map((c) => (SEVERITY.includes(c) ? c : ExitCode.usage));
+  for (const code of SEVERITY) if (known.includes(code)) return code;
+  return ExitCode.healthy;
 }
 
 export function summarise(rows: readonly FleetRow[]): FleetSummary {
