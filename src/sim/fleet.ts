@@ -64,7 +64,8 @@ export interface SimFleet {
 /** Octets the single-cluster simulator picks from too (cluster.ts); the controller tests own 100..250. */
 const FIRST_OCTET = 20;
 const LAST_OCTET = 99;
-export const MAX_SIM_FLEET = LAST_OCTET - FIRST_OCTET + 1 + 2;
+/** One context per simulated cluster, one per 127.N network, plus the unreachable one. */
+export const MAX_SIM_FLEET = LAST_OCTET - FIRST_OCTET + 1 + 1;
 
 /** The i-th simulated cluster's scenario and version: scenarios in turn, each on its versions in turn. */
 export function fleetPlan(
@@ -188,7 +189,8 @@ export async function startSimFleet(opts: SimFleetOptions): Promise<SimFleet> {
       }
       const exporter = !forbidden && i % 3 === 0;
       if (exporter) await installExporter(cluster);
-      const context = `sim-${pad(i + 1, opts.clusters)}-${forbidden ? 'forbidden' : `${scenario.name}-${version}`}`;
+      const named = scenario.name.endsWith(`-${version}`) ? scenario.name : `${scenario.name}-${version}`;
+      const context = `sim-${pad(i + 1, opts.clusters)}-${forbidden ? 'forbidden' : named}`;
       members.push({
         context,
         kind: forbidden ? 'forbidden' : 'cluster',
