@@ -220,7 +220,10 @@ export class LiveSource implements ClusterSource {
   private connected = false;
   private readonly timeoutMs: number;
   private readonly attempts: number;
-  private readonly agent: https.Agent;
+  private agent: https.Agent;
+  private readonly agents: https.Agent[] = [];
+  /** The TLS settings `agent` was made with (client-node's, as it applies them to each request). */
+  private agentKey?: string;
   private fileToken?: { value: string; version: string };
   /** Set by close(): no request goes out after it (a fleet run that gave up on a slow cluster). */
   private closed = false;
@@ -274,6 +277,32 @@ export class LiveSource implements ClusterSource {
     for (const req of this.inflight) req.destroy(new TransportError('the source was closed', false));
     this.inflight.clear();
     this.agent.destroy();
+    for (const a of this.agents) a.destroy();
+  }
+
+  /**
+   * client-node hands every request a new https.Agent made from the cluster's TLS settings, so
+   * each request paid a TCP and TLS handshake. One keep-alive agent per set of TLS settings
+   * instead (a new one when they change: an exec plugin's rotated client certificate).
+   */
+  private keepAlive(options: https.RequestOptions): void {
+    const tls = {
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      pfx: options.pfx,
+      passphrase: options.passphrase,
+      rejectUnauthorized: options.rejectUnauthorized,
+      servername: options.servername,
+    };
+    const key = JSON.stringify(tls);
+    if (key !== this.agentKey) {
+      // The previous agent's requests under way finish on their sockets; close() ends them all.
+      this.agent = new https.Agent({ keepAlive: true, maxSockets: 8, ...tls });
+      this.agents.push(this.agent);
+      this.agentKey = key;
+    }
+    options.agent = this.agent;
   }
 
   /** Tracks a request until it closes, so close() can end it. */
@@ -528,6 +557,7 @@ export class LiveSource implements ClusterSource {
       agent: this.agent,
     };
     await this.authenticate(options);
+    this.keepAlive(options);
     const token = this.rereadToken();
     if (token) (options.headers as Record<string, string>)['Authorization'] = `Bearer ${token}`;
     const imp = this.target.impersonate;
