@@ -8,6 +8,7 @@ const [dist, kubeconfig, command, contexts, concurrency] = process.argv.slice(2)
 const load = (p) => import(pathToFileURL(join(dist, p)).href);
 const { fleetTargets, runFleetTargets } = await load('commands/fleet-run.js');
 const started = performance.now();
+const cpu0 = process.cpuUsage();
 const targets = fleetTargets(
   {
     kubeconfig,
@@ -32,6 +33,7 @@ const report = await runFleetTargets(targets, {
   expiryWarningDays: 30,
 });
 const wallMs = performance.now() - started;
+const cpu = process.cpuUsage(cpu0);
 const verdicts = {};
 for (const r of report.clusters) verdicts[r.verdict] = (verdicts[r.verdict] ?? 0) + 1;
 const judged = report.clusters.filter((r) => r.requests > 0);
@@ -48,6 +50,7 @@ console.log(
       : 0,
     clusterMsMedian: durations[Math.floor(durations.length / 2)] ?? 0,
     clusterMsMax: durations.at(-1) ?? 0,
+    cpuMs: Math.round((cpu.user + cpu.system) / 1000),
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
   }),
 );

@@ -26,6 +26,7 @@ interface FleetChildFigures {
   requestsPerJudgedCluster: number;
   clusterMsMedian: number;
   clusterMsMax: number;
+  cpuMs: number;
   peakRssMb: number;
 }
 
@@ -50,6 +51,14 @@ async function fleetChild(
   return JSON.parse(stdout) as FleetChildFigures;
 }
 
+/** CPU time (user + system) a process has used, in ms (/proc/PID/stat, clock ticks of 10 ms). */
+function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    .replace(/^.*\) /, '')
+    .split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 function peakRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? NaN) / 1024);
@@ -67,6 +76,10 @@ export interface FleetBenchFigures {
   requestsPerCluster: number;
   clusterMsMedian: number;
   clusterMsMax: number;
+  fleetCpuMs: number;
+  simCpuMsDuringFleet: number;
+  simCpuMsPerSecondIdle: number;
+  loadAverage1m: string;
   fleetPeakRssMb: number;
   oneClusterPeakRssMb: number;
   rssPerMoreClusterMb: string;
@@ -77,12 +90,13 @@ export async function benchFleet(
   dir: string,
   command = 'diagnose',
   concurrency = 16,
+  speed = 60,
 ): Promise<FleetBenchFigures> {
   const kubeconfig = join(dir, `fleet-${clusters}.kubeconfig`);
   const started = performance.now();
   const sim = await startSimProcess(
     CLI,
-    ['--clusters', String(clusters), '--speed', '300', '--kubeconfig-out', kubeconfig],
+    ['--clusters', String(clusters), '--speed', String(speed), '--kubeconfig-out', kubeconfig],
     600_000,
   );
   try {
@@ -93,7 +107,14 @@ export async function benchFleet(
     ).contexts.map((c) => c.name);
     await fleetChild(kubeconfig, command, contexts.slice(0, 1), 1); // warm the page cache
     const one = await fleetChild(kubeconfig, command, contexts.slice(0, 1), 1);
+    // What the simulated clusters cost with nobody asking (hosts retrying Ignition, controllers).
+    const idle0 = cpuMsOf(sim.pid);
+    await new Promise((r) => setTimeout(r, 5000));
+    const simIdle = (cpuMsOf(sim.pid) - idle0) / 5;
+    const load = (await import('node:os')).loadavg()[0]!.toFixed(1);
+    const sim0 = cpuMsOf(sim.pid);
     const all = await fleetChild(kubeconfig, command, contexts, concurrency);
+    const simDuring = cpuMsOf(sim.pid) - sim0;
     return {
       clusters,
       simStartSeconds,
@@ -108,6 +129,10 @@ export async function benchFleet(
       requestsPerCluster: all.requestsPerJudgedCluster,
       clusterMsMedian: all.clusterMsMedian,
       clusterMsMax: all.clusterMsMax,
+      fleetCpuMs: all.cpuMs,
+      simCpuMsDuringFleet: simDuring,
+      simCpuMsPerSecondIdle: Math.round(simIdle),
+      loadAverage1m: load,
       fleetPeakRssMb: all.peakRssMb,
       oneClusterPeakRssMb: one.peakRssMb,
       rssPerMoreClusterMb: ((all.peakRssMb - one.peakRssMb) / (clusters - 1)).toFixed(1),
