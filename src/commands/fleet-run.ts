@@ -156,11 +156,21 @@ export function fleetTargets(flags: FleetFlags, env: KubeconfigEnvironment): Fle
     const target = resolveKubeTarget({ ...base, context: flags.context }, env, merged);
     return [{ context: target.context, kubeconfig: origin(target.context), target }];
   }
-  return names.map((context) => ({
-    context,
-    kubeconfig: origin(context),
-    target: resolveKubeTarget({ ...base, context }, env, merged),
-  }));
+  return names.map((context) => {
+    if (!merged.contexts.has(context)) {
+      throw new InputError(`context "${context}" does not exist`, {
+        where: `--contexts (${merged.files.join(':') || 'no kubeconfig file'})`,
+        hint: merged.contexts.size
+          ? `use some of: ${[...merged.contexts.keys()].join(', ')}`
+          : 'the kubeconfig defines none',
+      });
+    }
+    return {
+      context,
+      kubeconfig: origin(context),
+      target: resolveKubeTarget({ ...base, context }, env, merged),
+    };
+  });
 }
 
 function dirTargets(dir: string, base: KubeconfigFlags, env: KubeconfigEnvironment): FleetTarget[] {
