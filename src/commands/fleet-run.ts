@@ -368,11 +368,16 @@ async function judge(
   t: FleetTarget,
   options: FleetOptions,
   row: FleetRow,
-  holder: { source?: LiveSource },
+  holder: { source?: LiveSource; expired?: boolean },
 ): Promise<void> {
   const { openLiveTarget } = await import('../sources/live.js');
   const source = await openLiveTarget(t.target, { requestTimeoutMs: options.requestTimeoutMs });
   holder.source = source;
+  // The time ran out while the credentials were being prepared (an exec plugin): nothing more.
+  if (holder.expired) {
+    await source.close();
+    return;
+  }
   await identify(source, row);
   row.exporter = await exporterInstalled(source);
   const now = new Date();
@@ -453,48 +458,48 @@ async function judge(
 
 /** One cluster, start to row: never throws, never outlives options.timeoutMs by more than a close. */
 export async function judgeCluster(t: FleetTarget, options: FleetOptions): Promise<FleetRow> {
-  const row = emptyRow(t);
+  // The work fills a draft; the row is a copy taken when the work ends or the time is up, so
+  // work that goes on after a timeout (until its closed source fails it) changes nothing shown.
+  const draft = emptyRow(t);
   const started = Date.now();
-  const holder: { source?: LiveSource } = {};
-  const abort = new AbortController();
+  const holder: { source?: LiveSource; expired?: boolean } = {};
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => {
-      abort.abort();
+      holder.expired = true;
       resolve('timeout');
     }, options.timeoutMs);
   });
-  const work = judge(t, options, row, holder).then(
+  const work = judge(t, options, draft, holder).then(
     () => undefined,
     (err: unknown) => err,
   );
-  try {
-    const outcome = await Promise.race([work, timedOut]);
-    if (outcome === 'timeout') {
-      row.verdict = 'timeout';
-      row.exitCode = ExitCode.unreachable;
-      row.reason = `timeout: no result within ${options.timeoutMs / 1000} s (--timeout)`;
-      row.top = null;
-    } else if (outcome instanceof NotJudged) {
-      row.verdict = outcome.verdict;
-      row.exitCode = outcome.exitCode;
-      row.reason = outcome.message;
-    } else if (outcome instanceof UserError) {
-      row.verdict = outcome.exitCode === ExitCode.unreachable ? 'unreachable' : 'error';
-      row.exitCode = outcome.exitCode;
-      row.reason = `${row.verdict === 'unreachable' ? 'unreachable' : 'error'}: ${outcome.message}`;
-    } else if (outcome !== undefined) {
-      row.verdict = 'error';
-      row.exitCode = ExitCode.usage;
-      row.reason = `internal error: ${outcome instanceof Error ? outcome.message : String(outcome)}`;
-    }
-  } finally {
-    clearTimeout(timer);
-    // After a timeout the source is closed under the work still running: its next read fails at once.
-    await holder.source?.close();
-    row.requests = holder.source?.stats().requests ?? 0;
-    row.durationMs = Date.now() - started;
+  const outcome = await Promise.race([work, timedOut]);
+  const row: FleetRow = { ...draft, failingHosts: [...draft.failingHosts] };
+  clearTimeout(timer);
+  if (outcome === 'timeout') {
+    row.verdict = 'timeout';
+    row.exitCode = ExitCode.unreachable;
+    row.reason = `timeout: no result within ${options.timeoutMs / 1000} s (--timeout)`;
+    row.top = null;
+    row.failingHosts = [];
+  } else if (outcome instanceof NotJudged) {
+    row.verdict = outcome.verdict;
+    row.exitCode = outcome.exitCode;
+    row.reason = outcome.message;
+  } else if (outcome instanceof UserError) {
+    row.verdict = outcome.exitCode === ExitCode.unreachable ? 'unreachable' : 'error';
+    row.exitCode = outcome.exitCode;
+    row.reason = `${row.verdict === 'unreachable' ? 'unreachable' : 'error'}: ${outcome.message}`;
+  } else if (outcome !== undefined) {
+    row.verdict = 'error';
+    row.exitCode = ExitCode.usage;
+    row.reason = `internal error: ${outcome instanceof Error ? outcome.message : String(outcome)}`;
   }
+  // After a timeout the source is closed under the work still running: its next read fails at once.
+  await holder.source?.close();
+  row.requests = holder.source?.stats().requests ?? 0;
+  row.durationMs = Date.now() - started;
   return row;
 }
 
