@@ -7,6 +7,7 @@ import { benchCertsLive } from './certs.js';
 import { benchDiagnoseLive, benchDiagnoseOffline } from './diagnose.js';
 import { benchExplain } from './explain.js';
 import { benchExporter, deployedEnv } from './exporter.js';
+import { benchFleet } from './fleet.js';
 import { benchSimApiList } from './sim-api.js';
 import { benchSimStart } from './sim-start.js';
 
@@ -15,7 +16,23 @@ function print(figures: object): void {
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'mcs-doctor-bench-'));
+// `BENCH_ONLY=fleet npm run bench`: one benchmark alone (the others take many minutes).
+const only = process.env.BENCH_ONLY;
 try {
+  if (only && only !== 'fleet') throw new Error(`BENCH_ONLY=${only}: only "fleet" can be run alone`);
+  if (!only) await everyOtherBench();
+  if (!only || only === 'fleet') {
+    const clusters = Number(process.env.BENCH_FLEET_CLUSTERS ?? 50);
+    console.log(
+      `== fleet diagnose over ${clusters} simulated clusters (sim start --clusters ${clusters}, its start measured apart; goal: fleet < 15 s on 2 cores)`,
+    );
+    print(await benchFleet(clusters, dir));
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function everyOtherBench(): Promise<void> {
   const sizeMb = Number(process.env.BENCH_EXPLAIN_MB ?? 500);
   // A run at a tenth of the size first: flat memory means the same peak RSS at both sizes.
   for (const size of [Math.max(1, Math.round(sizeMb / 10)), sizeMb]) {
@@ -58,6 +75,4 @@ try {
     );
     print(await benchExporter(1000, window, '15s', env, thread));
   }
-} finally {
-  rmSync(dir, { recursive: true, force: true });
 }

@@ -1,12 +1,12 @@
 /** A simulated cluster in a child process of the built CLI, for the benches that measure a command against it. */
 import { spawn } from 'node:child_process';
 
-/** Starts `CLI sim start ARGS` and resolves once it prints "Ready."; the returned function stops it. */
+/** Starts `CLI sim start ARGS` and resolves once it prints "Ready."; the returned function stops it (its `pid` is the process's). */
 export async function startSimProcess(
   cli: string,
   args: string[],
   readyWithinMs: number,
-): Promise<() => void> {
+): Promise<(() => void) & { pid: number }> {
   const child = spawn(process.execPath, [cli, 'sim', 'start', ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -25,5 +25,5 @@ export async function startSimProcess(
     });
     child.on('exit', (code) => reject(new Error(`sim start exited with ${code}`)));
   });
-  return () => child.kill('SIGTERM');
+  return Object.assign(() => child.kill('SIGTERM'), { pid: child.pid as number });
 }

@@ -11,6 +11,7 @@ import { contextCommand } from '../commands/context.js';
 import { exporterCommand } from '../commands/exporter.js';
 import { preflightCommand } from '../commands/preflight.js';
 import { certsCommand } from '../commands/certs.js';
+import { fleetCommand } from '../commands/fleet.js';
 import { normaliseBooleanFlags } from '../commands/flags.js';
 import { InputError } from '../core/errors.js';
 import { VERSION } from '../version.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   program.addCommand(contextCommand());
   program.addCommand(exporterCommand());
   program.addCommand(certsCommand());
+  program.addCommand(fleetCommand());
   for (const cmd of program.commands) cmd.exitOverride();
   return program;
 }

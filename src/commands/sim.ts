@@ -20,7 +20,9 @@ import { MAX_SIM_HOSTS } from '../sim/network.js';
 import { DEFAULT_SIM_SPEED } from '../sim/timings.js';
 
 interface StartFlags {
-  scenario: string;
+  scenario?: string;
+  clusters?: string;
+  kubeconfigDir?: string;
   hosts?: string;
   version?: string;
   speed?: string;
@@ -88,7 +90,12 @@ export function parseTlsSecrets(text: string | undefined): number | undefined {
 function startCommand(): Command {
   return new Command('start')
     .description('Start a simulated cluster in the foreground and serve it until Ctrl-C')
-    .requiredOption('--scenario <name>', 'scenario to start (mcs-doctor sim list)')
+    .option('--scenario <name>', 'scenario to start (mcs-doctor sim list); required unless --clusters')
+    .option(
+      '--clusters <n>',
+      'start a fleet instead: N contexts in one kubeconfig, N-1 simulated clusters of mixed scenarios and versions (one reached as a user RBAC grants nothing) and one unreachable',
+    )
+    .option('--kubeconfig-dir <dir>', 'with --clusters: also one kubeconfig per cluster in this directory')
     .option('--hosts <n>', 'number of worker BareMetalHosts (default 3)')
     .option(
       '--version <v>',
@@ -111,9 +118,19 @@ function startCommand(): Command {
     )
     .addHelpText(
       'after',
-      '\nExample: mcs-doctor sim start --scenario mcs-cert-expired --kubeconfig-out /tmp/sim.kubeconfig',
+      '\nExamples:\n  mcs-doctor sim start --scenario mcs-cert-expired --kubeconfig-out /tmp/sim.kubeconfig\n  mcs-doctor sim start --clusters 20 --kubeconfig-out /tmp/fleet.kubeconfig --kubeconfig-dir /tmp/fleet.d',
     )
     .action(async (flags: StartFlags) => {
+      if (flags.clusters !== undefined) return startFleet(flags);
+      if (flags.scenario === undefined) {
+        throw new InputError('sim start needs --scenario NAME (or --clusters N for a fleet)', {
+          where: '--scenario',
+          hint: 'mcs-doctor sim list shows the scenarios',
+        });
+      }
+      if (flags.kubeconfigDir !== undefined) {
+        throw new InputError('--kubeconfig-dir goes with --clusters', { where: '--kubeconfig-dir' });
+      }
       const hosts = parseHosts(flags.hosts);
       const version = parseVersion(flags.version);
       const speed = parseSpeed(flags.speed);
@@ -123,7 +140,7 @@ function startCommand(): Command {
       const { startSimCluster } = await import('../sim/cluster.js');
       const { describeCluster } = await import('../sim/describe.js');
       const cluster = await startSimCluster({
-        scenario: flags.scenario,
+        scenario: flags.scenario!,
         hosts,
         version,
         speed,
@@ -139,20 +156,107 @@ function startCommand(): Command {
         throw err;
       });
       process.stdout.write(describeCluster(cluster));
-      await new Promise<void>((resolve) => {
-        const stop = (): void => {
-          process.off('SIGINT', stop);
-          process.off('SIGTERM', stop);
-          resolve();
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-      });
+      await untilStopped();
       process.stdout.write('Stopping the simulated cluster...\n');
       await cluster.close();
       process.stdout.write('Stopped; temporary files removed.\n');
       process.exitCode = ExitCode.healthy;
     });
+}
+
+/** Until SIGINT or SIGTERM. */
+function untilStopped(): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      resolve();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export function parseClusters(text: string, max: number): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 3 || n > max) {
+    throw new InputError(`--clusters must be a whole number from 3 to ${max}, got ${JSON.stringify(text)}`, {
+      where: '--clusters',
+      hint: `each simulated cluster takes a 127.N network of the ${max - 2} the simulator uses; e.g. --clusters 20`,
+    });
+  }
+  return n;
+}
+
+/** `sim start --clusters N`: a fleet in this process, until Ctrl-C. */
+async function startFleet(flags: StartFlags): Promise<void> {
+  const { MAX_SIM_FLEET, startSimFleet } = await import('../sim/fleet.js');
+  const clusters = parseClusters(flags.clusters!, MAX_SIM_FLEET);
+  if (flags.scenario !== undefined || flags.version !== undefined || flags.fault || flags.tlsSecrets) {
+    throw new InputError(
+      '--clusters mixes the scenarios and versions itself: it takes no --scenario, --version, --fault or --tls-secrets',
+      {
+        where: '--clusters',
+        hint: 'start one cluster with --scenario NAME to choose it',
+      },
+    );
+  }
+  const hosts = parseHosts(flags.hosts);
+  const speed = parseSpeed(flags.speed);
+  const { mkdtemp, rm } = await import('node:fs/promises');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const ownDir = flags.kubeconfigOut ? undefined : await mkdtemp(join(tmpdir(), 'mcs-doctor-fleet-'));
+  const kubeconfigOut = flags.kubeconfigOut ?? join(ownDir!, 'kubeconfig');
+  const fleet = await startSimFleet({
+    clusters,
+    hosts,
+    speed,
+    kubeconfigOut,
+    kubeconfigDir: flags.kubeconfigDir,
+    settleMs: 120_000,
+    onProgress: (what) => process.stderr.write(`${what}\n`),
+  }).catch((err: unknown) => {
+    if ((err as NodeJS.ErrnoException)?.code === 'EADDRINUSE') {
+      throw new UnreachableError('could not find enough free loopback networks for the simulated clusters', {
+        hint: 'stop other simulated clusters, or ask for fewer with --clusters',
+      });
+    }
+    throw err;
+  });
+  const stopFleet = async (): Promise<void> => {
+    await fleet.close();
+    if (ownDir) await rm(ownDir, { recursive: true, force: true });
+  };
+  const w = Math.max(...fleet.members.map((m) => m.context.length));
+  const lines = [
+    `Simulated fleet: ${clusters} contexts in ${fleet.kubeconfigPath}${fleet.kubeconfigDir ? ` (and one kubeconfig each in ${fleet.kubeconfigDir})` : ''}`,
+    '',
+    `${'CONTEXT'.padEnd(w)}  API SERVER                  EXPECTED`,
+    ...fleet.members.map(
+      (m) =>
+        `${m.context.padEnd(w)}  ${m.server.padEnd(26)}  ${
+          m.kind === 'unreachable'
+            ? 'unreachable (nothing listens there)'
+            : m.kind === 'forbidden'
+              ? 'forbidden (a user bound to no role)'
+              : `${m.expectedCause ?? 'healthy'}${m.exporter ? ', exporter installed' : ''}`
+        }`,
+    ),
+    '',
+    'Try:',
+    `  mcs-doctor fleet --all-contexts --kubeconfig ${fleet.kubeconfigPath}`,
+    ...(fleet.kubeconfigDir ? [`  mcs-doctor fleet certs --kubeconfig-dir ${fleet.kubeconfigDir}`] : []),
+    '',
+    'Ready. Press Ctrl-C to stop.',
+    '',
+  ];
+  process.stdout.write(lines.join('\n'));
+  await untilStopped();
+  process.stdout.write('Stopping the simulated clusters...\n');
+  await stopFleet();
+  process.stdout.write('Stopped.\n');
+  process.exitCode = ExitCode.healthy;
 }
 
 function listCommand(): Command {

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { issueCertificate, loadIssuedCert } from '../pki/issue.js';
 import { startApiServer, type ApiServer } from './apiserver/api-server.js';
+import type { ApiTokens } from './apiserver/auth.js';
 import { parseFault, type ApiFaults } from './apiserver/faults.js';
 import { writeKubeconfig } from './apiserver/kubeconfig-file.js';
 import type { SimComponent, SimContext } from './context.js';
@@ -65,6 +66,8 @@ export interface SimCluster {
   readonly kubeconfigPath: string;
   readonly ctx: SimContext;
   readonly api: ApiServer;
+  /** The bearer tokens the API server takes (the kubeconfig holds admin and read-only; `sim start --clusters` uses no-access too). */
+  readonly tokens: Required<ApiTokens>;
   /** The console text of a host (BMH name), as `sim console` prints it. */
   console(host: string): string | undefined;
   close(): Promise<void>;
@@ -128,9 +131,10 @@ async function startOnce(opts: SimClusterOptions, octet: number, tempDir: string
   try {
     // The API server first: it owns the VIP's :6443, so a clash with another cluster shows at once.
     const serving = await apiServingCert(seed, network, now);
-    const tokens = {
+    const tokens: Required<ApiTokens> = {
       admin: randomBytes(24).toString('base64url'),
       readOnly: randomBytes(24).toString('base64url'),
+      noAccess: randomBytes(24).toString('base64url'),
     };
     api = await startApiServer({
       store,
@@ -164,6 +168,7 @@ async function startOnce(opts: SimClusterOptions, octet: number, tempDir: string
       kubeconfigPath,
       ctx,
       api: apiServer,
+      tokens,
       console: (host) => ctx.consoles.find(host)?.text(),
       close: stopAll,
     };

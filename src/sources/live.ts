@@ -5,6 +5,7 @@
  * slow API server gives an `error` read, not a hang, and every list is exactly one request.
  */
 import { readFileSync, statSync } from 'node:fs';
+import type { ClientRequest } from 'node:http';
 import https from 'node:https';
 import { StringDecoder } from 'node:string_decoder';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -219,8 +220,15 @@ export class LiveSource implements ClusterSource {
   private connected = false;
   private readonly timeoutMs: number;
   private readonly attempts: number;
-  private readonly agent: https.Agent;
+  private agent: https.Agent;
+  private readonly agents: https.Agent[] = [];
+  /** The TLS settings `agent` was made with (client-node's, as it applies them to each request). */
+  private agentKey?: string;
   private fileToken?: { value: string; version: string };
+  /** Set by close(): no request goes out after it (a fleet run that gave up on a slow cluster). */
+  private closed = false;
+  /** Requests under way: close() ends them (client-node gives each request an agent of its own). */
+  private readonly inflight = new Set<ClientRequest>();
 
   constructor(
     private readonly kc: KubeConfig,
@@ -265,7 +273,42 @@ export class LiveSource implements ClusterSource {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
+    for (const req of this.inflight) req.destroy(new TransportError('the source was closed', false));
+    this.inflight.clear();
     this.agent.destroy();
+    for (const a of this.agents) a.destroy();
+  }
+
+  /**
+   * client-node hands every request a new https.Agent made from the cluster's TLS settings, so
+   * each request paid a TCP and TLS handshake. One keep-alive agent per set of TLS settings
+   * instead (a new one when they change: an exec plugin's rotated client certificate).
+   */
+  private keepAlive(options: https.RequestOptions): void {
+    const tls = {
+      ca: options.ca,
+      cert: options.cert,
+      key: options.key,
+      pfx: options.pfx,
+      passphrase: options.passphrase,
+      rejectUnauthorized: options.rejectUnauthorized,
+      servername: options.servername,
+    };
+    const key = JSON.stringify(tls);
+    if (key !== this.agentKey) {
+      // The previous agent's requests under way finish on their sockets; close() ends them all.
+      this.agent = new https.Agent({ keepAlive: true, maxSockets: 8, ...tls });
+      this.agents.push(this.agent);
+      this.agentKey = key;
+    }
+    options.agent = this.agent;
+  }
+
+  /** Tracks a request until it closes, so close() can end it. */
+  private track(req: ClientRequest): void {
+    this.inflight.add(req);
+    req.on('close', () => this.inflight.delete(req));
   }
 
   async list(ref: ResourceRef, namespace?: string): Promise<Read<KubeObject[]>> {
@@ -502,6 +545,7 @@ export class LiveSource implements ClusterSource {
     request: ApiRequest,
     headers: Record<string, string | number>,
   ): Promise<https.RequestOptions> {
+    if (this.closed) throw new TransportError('the connection to the API server was closed', false);
     const url = new URL(this.server.pathname.replace(/\/$/, '') + request.path, this.server);
     const options: https.RequestOptions = {
       method: request.method,
@@ -513,6 +557,7 @@ export class LiveSource implements ClusterSource {
       agent: this.agent,
     };
     await this.authenticate(options);
+    this.keepAlive(options);
     const token = this.rereadToken();
     if (token) (options.headers as Record<string, string>)['Authorization'] = `Bearer ${token}`;
     const imp = this.target.impersonate;
@@ -616,6 +661,7 @@ export class LiveSource implements ClusterSource {
         });
         res.on('error', (e) => reject(new TransportError(e.message, false)));
       });
+      this.track(req);
       if (this.timeoutMs > 0) {
         req.setTimeout(this.timeoutMs, () =>
           req.destroy(new TransportError(`no answer within ${this.timeoutMs / 1000} s`, true)),
@@ -731,4 +777,12 @@ function describeNetError(e: Error): string {
 export async function openLiveSource(options: LiveSourceOptions = {}): Promise<LiveSource> {
   const { kc, target } = await loadKubeConfig(options);
   return new LiveSource(kc, target, options);
+}
+
+/** A live source for a target already resolved (`fleet` resolves every context once, up front). */
+export async function openLiveTarget(
+  target: KubeTarget,
+  options: LiveSourceOptions = {},
+): Promise<LiveSource> {
+  return new LiveSource(await clientNodeConfig(target), target, options);
 }

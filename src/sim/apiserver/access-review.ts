@@ -64,7 +64,7 @@ export async function handleAccessReview(
     );
   }
   const verb = attrs?.verb ?? 'get';
-  const allowed = identity.canWrite || !WRITE_VERBS.has(verb);
+  const allowed = identity.canWrite || (identity.canRead && !WRITE_VERBS.has(verb));
   const answer = {
     kind: 'SelfSubjectAccessReview',
     apiVersion: 'authorization.k8s.io/v1',

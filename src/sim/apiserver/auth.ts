@@ -11,17 +11,23 @@ import { ApiError } from './status.js';
 
 export const ADMIN_USER = 'system:admin';
 export const READ_ONLY_USER = 'system:serviceaccount:mcs-doctor:readonly';
+/** Authenticated, bound to no role: every resource request answers 403 (discovery and /version still work). */
+export const NO_ACCESS_USER = 'system:serviceaccount:mcs-doctor:no-access';
 
 export interface Identity {
   user: string;
   groups: string[];
   /** False for the read-only token: every write answers 403. */
   canWrite: boolean;
+  /** False for the no-access token: every resource request answers 403. */
+  canRead: boolean;
 }
 
 export interface ApiTokens {
   admin: string;
   readOnly: string;
+  /** A user with no RBAC binding (what `sim start --clusters` gives its forbidden context). */
+  noAccess?: string;
 }
 
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
@@ -43,13 +49,27 @@ export function authenticate(req: IncomingMessage, tokens: ApiTokens): Identity 
   const token = match?.[1];
   if (token !== undefined) {
     if (sameToken(token, tokens.admin)) {
-      return { user: ADMIN_USER, groups: ['system:masters', 'system:authenticated'], canWrite: true };
+      return {
+        user: ADMIN_USER,
+        groups: ['system:masters', 'system:authenticated'],
+        canWrite: true,
+        canRead: true,
+      };
     }
     if (sameToken(token, tokens.readOnly)) {
       return {
         user: READ_ONLY_USER,
         groups: ['system:serviceaccounts', 'system:serviceaccounts:mcs-doctor', 'system:authenticated'],
         canWrite: false,
+        canRead: true,
+      };
+    }
+    if (tokens.noAccess !== undefined && sameToken(token, tokens.noAccess)) {
+      return {
+        user: NO_ACCESS_USER,
+        groups: ['system:serviceaccounts', 'system:serviceaccounts:mcs-doctor', 'system:authenticated'],
+        canWrite: false,
+        canRead: false,
       };
     }
   }
@@ -70,7 +90,7 @@ export interface AccessRequest {
 
 /** Throws the authorizer's 403 when `identity` may not do this. */
 export function authorize(identity: Identity, access: AccessRequest): void {
-  if (identity.canWrite || !WRITE_VERBS.has(access.verb)) return;
+  if (identity.canWrite || (identity.canRead && !WRITE_VERBS.has(access.verb))) return;
   throw forbidden(identity, access);
 }
 
