@@ -269,3 +269,44 @@ describe('preflight: healthy', () => {
     for (const r of [bad, unknownHost, unreachable]) assert.equal(r.stderr.includes('    at '), false);
   });
 });
+
+describe('preflight: healthy 4.19, a boot image stream newer than any whose Ignition is known', () => {
+  let cluster: SimCluster;
+  before(async () => {
+    cluster = await startSimCluster({ scenario: 'healthy', version: '4.19', speed: SPEED });
+  });
+  after(async () => cluster?.close());
+
+  const verdictOf = (report: PreflightReport, id: string): string | undefined =>
+    report.checks.find((c) => c.id === id)?.status;
+
+  test('its own MCO writes spec 3.5.0: assumed Ignition 2.18.0 would refuse it, so it cannot tell, and says how to know', async () => {
+    const { code, report } = await preflight(cluster, ['--host', HOST]);
+    // A gate: what could not be checked keeps it shut (exit 1), but nothing is said to fail.
+    assert.equal(code, 1);
+    assert.deepEqual(
+      report.checks.filter((c) => c.status === 'fail').map((c) => c.id),
+      [],
+      report.problems.join('\n'),
+    );
+    assert.ok(
+      report.problems.every((p) => p.includes('could not check')),
+      report.problems.join('\n'),
+    );
+    assert.equal(report.bootImage.from, 'default');
+    assert.equal(verdictOf(report, 'ignition-downloadable'), 'unknown');
+    const why = report.checks.find((c) => c.id === 'ignition-downloadable')!.findings[0]!.message;
+    assert.match(why, /spec 3\.5\.0, which Ignition 2\.18\.0 does not accept/);
+    assert.match(why, /rhcos-4\.19 .*give --ignition-version/);
+  });
+
+  test('--ignition-version decides it: 2.20.0 fetches (the host joins), 2.18.0 is refused before any fetch', async () => {
+    const newer = await preflight(cluster, ['--host', HOST, '--ignition-version', '2.20.0']);
+    assert.equal(newer.code, 0, newer.report.problems.join('\n'));
+    assert.equal(verdictOf(newer.report, 'ignition-downloadable'), 'pass');
+    const older = await preflight(cluster, ['--host', HOST, '--ignition-version', '2.18.0']);
+    assert.equal(older.code, 1);
+    assert.equal(verdictOf(older.report, 'ignition-downloadable'), 'fail');
+    assert.equal(await waitForHostOutcome(cluster.ctx, HOST, 60_000), 'joined');
+  });
+});

@@ -222,6 +222,14 @@ export async function gatherPreflight(
   /** One fetch as the worker's Ignition does it, at `at`. */
   const predict = async (pointer: PointerConfig, url: string, at: Date): Promise<PredictedFetch> => {
     const refused = pointerRefusal(pointer, ignition);
+    // With the boot image's Ignition assumed, not known, a spec some newer Ignition accepts is
+    // no verdict: a 4.19 cluster's own MCO writes spec 3.5.0, which its own boot image takes.
+    if (refused && bootImage.from === 'default' && minimumIgnitionFor(pointer.specVersion))
+      return {
+        verdict: 'unknown',
+        at,
+        why: `${refused}, if the boot image's Ignition is ${ignition}; ${bootImage.detail}`,
+      };
     if (refused) return { verdict: 'fail', final: IGNITION_FINAL.unsupportedVersion, at, why: refused };
     const name = urlHost(url) ?? '';
     const total = pointer.timeouts.httpTotal;
