@@ -6,7 +6,8 @@
  * cause with its evidence and manual fix, the certificate timeline as SVG, the checks, and what
  * could not be checked.
  */
-import type { CheckResult, DiagnoseReport, HostDiagnosis, RankedCause } from '../core/report.js';
+import type { DiagnoseReport, HostDiagnosis, RankedCause } from '../core/report.js';
+import { checksTable } from './html/checks.js';
 import {
   badge,
   certificateTimeline,
@@ -16,7 +17,6 @@ import {
   renderPage,
   section,
   summary,
-  table,
   tag,
   toneOf,
   type Html,
@@ -140,22 +140,6 @@ ${commandBlock(c.fix.command, { label })}
 ${manual}
 ${notes}
 </article>`;
-}
-
-function checksTable(checks: readonly CheckResult[]): Html {
-  return table(
-    [{ header: 'Check' }, { header: 'Status' }, { header: 'Findings' }],
-    checks.map((c) => ({
-      attrs: { 'data-check': c.id, 'data-status': c.status },
-      cells: [
-        markup`<code>${c.id}</code><br>${c.title}`,
-        badge(toneOf(c.status), c.status),
-        c.findings.length
-          ? markup`<ul>${c.findings.map((f) => markup`<li>${f.status === 'pass' ? '' : markup`${badge(toneOf(f.status), f.status)} `}${f.message}${f.permission ? ` (grant: ${f.permission})` : ''}</li>`)}</ul>`
-          : '',
-      ],
-    })),
-  );
 }
 
 /** The timeline's markers: the reference time (now or the must-gather time), then each host's clock. */

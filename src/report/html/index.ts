@@ -21,16 +21,27 @@
  * - `badge(tone, word)`: a symbol and a word in the tone's colour (`toneOf(status)` maps the
  *   statuses the reports use); colour is never the only signal.
  * - `commandBlock(command)`: a copyable command that wraps and is never cut off.
+ * - `checksTable(checks)`: checks with their status and findings.
  * - `pipeline(stages)`: a host's join pipeline; `certificateTimeline(certs, markers)`: the
  *   validity timeline as SVG, with its legend and table.
  */
 export { badge, tag, toneOf, TONE_SYMBOL, type Tone } from './badge.js';
+export { checksTable } from './checks.js';
 export { commandBlock } from './command.js';
 export { escapeHtml, Html, join, markup, raw, type HtmlValue } from './escape.js';
 export { PAGE_CSP, PAGE_CSS, pageEnd, pageStart, renderPage, section, type PageOptions } from './page.js';
 export { pipeline, stageBadge, STAGE_TONE, STAGE_WORD } from './pipeline.js';
 export { summary, type SummaryFact, type SummaryOptions } from './summary.js';
-export { table, tableEnd, tableRows, tableStart, type Cell, type Column, type Row } from './table.js';
+export {
+  table,
+  tableEnd,
+  tableRows,
+  tableStart,
+  type Cell,
+  type Column,
+  type Row,
+  type TableOptions,
+} from './table.js';
 export {
   certificateTimeline,
   timelineSpan,

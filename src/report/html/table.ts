@@ -17,16 +17,20 @@ export type Cell = HtmlValue;
 /** A row: its cells, or its cells and attributes for its `<tr>` (`data-status`). */
 export type Row = readonly Cell[] | { cells: readonly Cell[]; attrs?: Record<string, string> };
 
-export function tableStart(
-  columns: readonly Column[],
-  options: { caption?: string; id?: string } = {},
-): Html {
-  const id = options.id ? markup` id="${options.id}"` : '';
+export interface TableOptions {
+  caption?: string;
+  id?: string;
+  /** A class for the table: `dense` for a smaller font. */
+  className?: string;
+}
+
+export function tableStart(columns: readonly Column[], options: TableOptions = {}): Html {
+  const attrs = markup`${options.id ? markup` id="${options.id}"` : ''}${options.className ? markup` class="${options.className}"` : ''}`;
   const caption = options.caption ? markup`<caption>${options.caption}</caption>` : '';
   const heads = columns.map(
     (c) => markup`<th scope="col"${c.className ? markup` class="${c.className}"` : ''}>${c.header}</th>`,
   );
-  return markup`<div class="table-wrap"><table${id}>${caption}\n<thead><tr>${heads}</tr></thead>\n<tbody>\n`;
+  return markup`<div class="table-wrap"><table${attrs}>${caption}\n<thead><tr>${heads}</tr></thead>\n<tbody>\n`;
 }
 
 export function tableRows(columns: readonly Column[], rows: Iterable<Row>): Html {
@@ -48,10 +52,6 @@ export function tableEnd(): Html {
 }
 
 /** A whole table. */
-export function table(
-  columns: readonly Column[],
-  rows: Iterable<Row>,
-  options: { caption?: string; id?: string } = {},
-): Html {
+export function table(columns: readonly Column[], rows: Iterable<Row>, options: TableOptions = {}): Html {
   return join([tableStart(columns, options), tableRows(columns, rows), tableEnd()]);
 }
