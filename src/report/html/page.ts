@@ -64,7 +64,7 @@ export const PAGE_CSS = [
   'p{margin:.4em 0}',
   'a{color:var(--accent)}',
   'code,pre{font-family:ui-monospace,"DejaVu Sans Mono","Liberation Mono",Menlo,Consolas,monospace;font-size:.88em}',
-  'pre{white-space:pre-wrap;overflow-wrap:anywhere;word-break:break-all;margin:.25em 0;padding:.5em .7em;background:var(--panel);border:1px solid var(--border);border-radius:4px;max-width:100%}',
+  'pre{white-space:pre-wrap;overflow-wrap:anywhere;margin:.25em 0;padding:.5em .7em;background:var(--panel);border:1px solid var(--border);border-radius:4px;max-width:100%}',
   'pre code{font-size:inherit}',
   '.muted{color:var(--muted)}',
   '.meta{color:var(--muted);font-size:.9rem;margin:0 0 .6em}',
@@ -95,6 +95,7 @@ export const PAGE_CSS = [
   'td.wrap{overflow-wrap:anywhere}',
   'table.dense{font-size:.85rem}',
   'td ul{margin:0;padding-left:1.1em}',
+  '@media screen and (max-width:42rem){table,thead,tbody,tr,td,caption{display:block;width:auto}thead tr{position:absolute;width:1px;height:1px;overflow:hidden;clip-path:inset(50%)}tr{border:1px solid var(--border);border-radius:4px;margin:0 0 .5em}td{border:0;border-top:1px solid var(--border);overflow-wrap:anywhere}tr td:first-child{border-top:0}td::before{content:attr(data-label);display:block;font-size:.8rem;font-weight:600;color:var(--muted)}td time{white-space:normal}}',
   // the join pipeline
   '.pipeline{list-style:none;margin:.4em 0 .8em;padding:0;display:grid;grid-template-columns:repeat(auto-fill,minmax(10.5rem,1fr));gap:.45rem;align-items:start}',
   '.stage{overflow-wrap:anywhere;border:1px solid var(--border);border-top:.35rem solid var(--idle);border-radius:4px;padding:.3em .5em .4em;font-size:.9rem;min-width:0;background:var(--bg)}',

@@ -1,7 +1,8 @@
 /**
  * Tables: a header row of `<th scope="col">`, cells escaped unless given as Html, inside a
  * wrapper that scrolls on its own if a table cannot shrink, so the page itself never scrolls
- * sideways. `tableStart` / `tableRows` / `tableEnd` write a table in pieces, for a list of rows
+ * sideways. In a narrow window (under 42rem: 200% zoom of a laptop screen, a phone) each row is
+ * stacked as a card, every cell under its column's name, so nothing needs scrolling at all. `tableStart` / `tableRows` / `tableEnd` write a table in pieces, for a list of rows
  * too long to hold as one string (certs).
  */
 import { join, markup, type Html, type HtmlValue } from './escape.js';
@@ -38,9 +39,10 @@ export function tableRows(columns: readonly Column[], rows: Iterable<Row>): Html
   for (const row of rows) {
     const cells = 'cells' in row ? row.cells : row;
     const attrs = 'cells' in row ? (row.attrs ?? {}) : {};
+    // data-label: the column's header, shown above each cell when a narrow window stacks the table.
     const tds = cells.map((c, i) => {
       const cls = columns[i]?.className;
-      return markup`<td${cls ? markup` class="${cls}"` : ''}>${c}</td>`;
+      return markup`<td data-label="${columns[i]?.header ?? ''}"${cls ? markup` class="${cls}"` : ''}>${c}</td>`;
     });
     out.push(markup`<tr${Object.entries(attrs).map(([k, v]) => markup` ${k}="${v}"`)}>${tds}</tr>\n`);
   }
