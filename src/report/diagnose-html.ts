@@ -142,6 +142,13 @@ ${notes}
 </article>`;
 }
 
+/** The host of the first cause first, then failing hosts, then the others, each group in the report's order. */
+function hostsInOrder(r: DiagnoseReport): HostDiagnosis[] {
+  const rank = (h: HostDiagnosis): number =>
+    h.host === r.causes[0]?.host ? 0 : h.outcome === 'failing' ? 1 : h.outcome === 'joined' ? 3 : 2;
+  return [...r.hosts].sort((a, b) => rank(a) - rank(b));
+}
+
 /** The timeline's markers: the reference time (now or the must-gather time), then each host's clock. */
 export function diagnoseMarkers(r: DiagnoseReport): TimelineMarker[] {
   return timelineMarks(r).map((m) => ({
@@ -157,7 +164,7 @@ export function renderDiagnoseHtml(r: DiagnoseReport): string {
       section(
         'pipeline',
         'Join pipeline',
-        r.hosts.map(
+        hostsInOrder(r).map(
           (
             h,
           ) => markup`<h3 id="host-${h.namespace}-${h.host}">Host ${h.namespace}/${h.host}: ${badge(toneOf(h.outcome), h.outcome)}</h3>
