@@ -203,6 +203,15 @@ describe('diagnose -o html in Chromium, every scenario', { skip, concurrency: 3 
           Date.parse(now.at) >= Math.floor(r.started / 1000) * 1000 && Date.parse(now.at) <= r.ended,
           `now is when the CLI ran: ${now.at}`,
         );
+        if (['mcs-cert-expired', 'mcs-ca-mismatch', 'clock-behind'].includes(scenario.name)) {
+          // The timeline has what the worker meets: the chain served to it and its pointer's CAs.
+          const table = await seen(page, '#certificates table');
+          assert.match(table?.text ?? '', /served at https:\/\/127\.\d+\.\d+\.\d+:22623\/config\/worker/);
+          assert.match(
+            table?.text ?? '',
+            /pointer CA \(secret openshift-machine-api\/worker-user-data-managed\)/,
+          );
+        }
         if (scenario.expectedCause === 'worker-clock-skew' && !scenario.latent) {
           // The worker's clock, drawn outside the serving certificate's bar: the cause in one look.
           const clock = g.markers.find((m) => m.label === `${scenario.host} clock`);

@@ -13,6 +13,8 @@ import { table } from './table.js';
 
 export interface TimelineCert {
   label: string;
+  /** Other places the same certificate was met (shown after the label). */
+  alsoIn?: string[];
   subject: string;
   issuer: string;
   notBefore: string;
@@ -135,7 +137,7 @@ export function certificateTimeline(
     const state = reference ? validityAt(c, reference.at) : 'valid';
     const x0 = x(c.notBefore);
     const width = Math.max(0.5, x(c.notAfter) - x0);
-    const title = `${i + 1}. ${c.label}: ${c.subject}, valid ${second(c.notBefore)} to ${second(c.notAfter)}${reference ? `; ${state} at ${reference.label}` : ''}`;
+    const title = `${i + 1}. ${c.label}${c.alsoIn?.length ? ` (also ${c.alsoIn.join('; ')})` : ''}: ${c.subject}, valid ${second(c.notBefore)} to ${second(c.notAfter)}${reference ? `; ${state} at ${reference.label}` : ''}`;
     return markup`<text class="row-label" x="${fmt(PLOT_X - 6)}" y="${fmt(y + BAR_H - 2)}">${i + 1}</text>
 <rect class="bar tone-${VALIDITY_TONE[state]}" x="${fmt(x0)}" y="${fmt(y)}" width="${fmt(width)}" height="${BAR_H}" data-from="${second(c.notBefore)}" data-to="${second(c.notAfter)}" data-row="${i + 1}"><title>${title}</title></rect>
 `;
@@ -175,7 +177,9 @@ ${axisTicks}${bars}${marks}</svg>`;
     ],
     certs.map((c, i) => [
       String(i + 1),
-      c.label,
+      c.alsoIn?.length
+        ? markup`${c.label}<br><span class="muted">also ${c.alsoIn.join('; ')}</span>`
+        : c.label,
       c.subject,
       c.issuer,
       markup`<time datetime="${second(c.notBefore)}">${second(c.notBefore)}</time>`,
