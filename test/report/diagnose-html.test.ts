@@ -4,7 +4,8 @@
  * Chromium. Nothing leaves the page and nothing fails in it; the first screen (the top 900px of
  * a 1280px-wide window) shows the verdict, the host, the first failing stage, the cause and the
  * fix command, which fits its box; the timeline's markers and bars sit at the x of their dates;
- * at 200% zoom (640 CSS pixels) the page does not scroll sideways and the command still fits.
+ * at 200% zoom (640 CSS pixels) the page does not scroll sideways and the command still fits,
+ * and so in print.
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -108,13 +109,19 @@ function assertTimelinePositions(g: TimelineGeometry): void {
  * At 200% zoom (a 1280px window is 640 CSS pixels wide; the layout is what zoom changes, so the
  * same page is narrowed): no sideways scrolling, the commands whole, the markers still in place.
  */
-async function assertZoomed(o: OpenedReport): Promise<void> {
+async function assertZoomedAndPrinted(o: OpenedReport): Promise<void> {
   await o.page.setViewportSize({ width: 640, height: 900 });
   const { scrollWidth, clientWidth } = await horizontalOverflow(o.page);
   assert.ok(scrollWidth <= clientWidth, `the page scrolls sideways at 200%: ${scrollWidth} > ${clientWidth}`);
   await assertFixFits(o.page, 640);
   const g = await timelineGeometry(o.page);
   if (g) assertTimelinePositions(g);
+  // Printed (A4 is about 800 CSS pixels wide): the commands whole, nothing wider than the paper.
+  await o.page.emulateMedia({ media: 'print' });
+  await o.page.setViewportSize({ width: 794, height: 1123 });
+  const printed = await horizontalOverflow(o.page);
+  assert.ok(printed.scrollWidth <= printed.clientWidth, `wider than the paper: ${printed.scrollWidth}`);
+  await assertFixFits(o.page, 794);
   assert.deepEqual(o.requests, []);
   assert.deepEqual(o.errors, []);
 }
@@ -222,7 +229,7 @@ describe('diagnose -o html in Chromium, every scenario', { skip, concurrency: 3 
             'the host clock is outside the validity',
           );
         }
-        await assertZoomed(o);
+        await assertZoomedAndPrinted(o);
       } finally {
         await o.close();
       }
@@ -252,7 +259,7 @@ describe('diagnose --must-gather -o html in Chromium (the real OCP 4.9 must-gath
       );
       const legend = await seen(o.page, '.legend [data-marker="M"]');
       assert.equal(legend?.text, 'M = must-gather time: 2021-09-14T14:43:46Z (solid line)');
-      await assertZoomed(o);
+      await assertZoomedAndPrinted(o);
     } finally {
       await o.close();
     }

@@ -122,7 +122,7 @@ export const PAGE_CSS = [
   '.timeline .row-label{text-anchor:end;fill:var(--muted)}',
   '.legend{margin:.3em 0;padding-left:1.2em}',
   // print: light, everything shown, nothing cut across pages
-  `@media print{:root{color-scheme:light;${vars(LIGHT)}}body{max-width:none;padding:0;font-size:10.5pt}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}.summary,.stage,pre,tr,figure,.cause{break-inside:avoid}h2,h3{break-after:avoid}.table-wrap{overflow:visible}a{color:inherit;text-decoration:none}}`,
+  `@media print{:root{color-scheme:light;${vars(LIGHT)}}body{max-width:none;padding:0;font-size:10.5pt}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}.summary,.stage,pre,tr,figure,.cause{break-inside:avoid}h2,h3{break-after:avoid}.table-wrap{overflow:visible}td{overflow-wrap:anywhere}td time{white-space:normal}a{color:inherit;text-decoration:none}}`,
 ].join('\n');
 
 /**
