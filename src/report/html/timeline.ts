@@ -168,9 +168,9 @@ ${axisTicks}${bars}${marks}</svg>`;
   const details = table(
     [
       { header: '#' },
-      { header: 'Certificate', className: 'wrap' },
-      { header: 'Subject', className: 'wrap' },
-      { header: 'Issuer', className: 'wrap' },
+      { header: 'Certificate' },
+      { header: 'Subject' },
+      { header: 'Issuer' },
       { header: 'Not before' },
       { header: 'Not after' },
       ...markers.map((m) => ({ header: `At ${m.letter} (${m.label})` })),
