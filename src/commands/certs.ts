@@ -8,6 +8,7 @@ import { Command, Option } from 'commander';
 import type { CertsReport } from '../core/certs.js';
 import { InputError } from '../core/errors.js';
 import { certsJsonChunks, certsYamlChunks } from '../report/certs-data.js';
+import { certsHtmlChunks } from '../report/certs-html.js';
 import { certsJunitChunks } from '../report/certs-junit.js';
 import { certsTextChunks, renderCertsSummary } from '../report/certs-text.js';
 import { colourEnabled, palette } from '../report/colour.js';
@@ -21,7 +22,7 @@ import {
   type ClusterFlags,
 } from './flags.js';
 
-const FORMATS = ['text', 'json', 'yaml', 'junit'] as const;
+const FORMATS = ['text', 'json', 'yaml', 'junit', 'html'] as const;
 type Format = (typeof FORMATS)[number];
 
 interface CertsFlags extends ClusterFlags {
@@ -54,6 +55,8 @@ export function certsChunks(report: CertsReport, format: Format, colour: boolean
       return certsYamlChunks(report);
     case 'junit':
       return certsJunitChunks(report);
+    case 'html':
+      return certsHtmlChunks(report);
     default:
       return certsTextChunks(report, palette(colour));
   }

@@ -8,6 +8,7 @@ import { parseIgnitionVersion } from '../ignition/compat.js';
 import { colourEnabled, palette } from '../report/colour.js';
 import { renderData } from '../report/data.js';
 import { buildPreflightReport, type PreflightReport } from '../report/preflight-model.js';
+import { renderPreflightHtml } from '../report/preflight-html.js';
 import { renderPreflightJunit } from '../report/preflight-junit.js';
 import { renderPreflightText } from '../report/preflight-text.js';
 import type { ClusterSource } from '../sources/types.js';
@@ -44,6 +45,8 @@ export function renderPreflight(
       return renderData(report, format);
     case 'junit':
       return renderPreflightJunit(report);
+    case 'html':
+      return renderPreflightHtml(report);
     default:
       return renderPreflightText(report, palette(options.colour), { verbose: options.verbose });
   }

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { expiryWarningOptions, outputOption, repeatable, withClusterFlags } from './flags.js';
 import type { PreflightFlags } from './preflight-run.js';
 
-export const PREFLIGHT_FORMATS = ['text', 'json', 'yaml', 'junit'] as const;
+export const PREFLIGHT_FORMATS = ['text', 'json', 'yaml', 'junit', 'html'] as const;
 
 export function preflightCommand(): Command {
   const cmd = new Command('preflight')

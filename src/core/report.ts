@@ -98,6 +98,8 @@ export interface CertificateTimeline {
   issuer: string;
   notBefore: string;
   notAfter: string;
+  /** Other places the same certificate was met: `served at <url>`, `pointer CA (<secret or file>)`. */
+  alsoIn?: string[];
   /** Points in time to mark on it: now, and each host clock that matters. */
   marks: Array<{ label: string; at: string }>;
 }

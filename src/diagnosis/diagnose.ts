@@ -5,7 +5,14 @@
  * `inconclusive` unless a cause was found.
  */
 import { CHECKS } from '../checks/index.js';
-import { buildFacts, isJoined, type DiagnoseOptions, type Facts } from '../checks/facts/index.js';
+import {
+  buildFacts,
+  isJoined,
+  pointerAnchors,
+  type DiagnoseOptions,
+  type Facts,
+} from '../checks/facts/index.js';
+import type { CertInfo } from '../pki/types.js';
 import { assessTls } from '../checks/facts/tls.js';
 import { gatherSnapshot } from '../checks/snapshot.js';
 import { ExitCode } from '../core/errors.js';
@@ -290,5 +297,32 @@ function timelines(facts: Facts): CertificateTimeline[] {
     add(i === 0 ? 'MCS serving certificate' : `served chain #${i}`, c),
   );
   for (const s of facts.caSources) for (const c of s.certs) add(s.ref, c);
+  // What the worker meets: the chain the MCS endpoint served and the CAs its pointer trusts.
+  // A certificate already listed gets the other place in `alsoIn`, never a second row.
+  const seen = new Map<string, CertificateTimeline>();
+  const all = [...facts.servingCert.chain, ...facts.caSources.flatMap((s) => s.certs)];
+  all.forEach((c, i) => {
+    if (!seen.has(c.der.toString('base64'))) seen.set(c.der.toString('base64'), out[i]!);
+  });
+  const addOnce = (label: string, cert: CertInfo): void => {
+    const key = cert.der.toString('base64');
+    const known = seen.get(key);
+    if (known) {
+      if (known.label !== label && !known.alsoIn?.includes(label)) (known.alsoIn ??= []).push(label);
+      return;
+    }
+    add(label, cert);
+    seen.set(key, out[out.length - 1]!);
+  };
+  for (const h of facts.selected) {
+    const choice = facts.pointerFor(h);
+    if (!choice.pointer) continue;
+    const probe = facts.probeFor(choice.pointer);
+    if (probe?.ok)
+      probe.result.chain.forEach((c, i) =>
+        addOnce(i === 0 ? `served at ${probe.result.url}` : `served at ${probe.result.url} #${i}`, c),
+      );
+    for (const ca of pointerAnchors(choice.pointer)) addOnce(`pointer CA (${choice.origin})`, ca);
+  }
   return out;
 }

@@ -86,6 +86,27 @@ export function table(header: string[], rows: string[][]): string {
   return line(header) + rows.map(line).join('');
 }
 
+/**
+ * `kind/namespace/name` of every object whose certificates come from several keys, in one pass
+ * over the rows (they are in order, so an object's rows are together): their NAME shows the key.
+ */
+export function multiKeyObjects(rows: Iterable<CertRow>): Set<string> {
+  const multiKey = new Set<string>();
+  let previous: CertRow | undefined;
+  for (const r of rows) {
+    if (
+      previous &&
+      previous.kind === r.kind &&
+      previous.namespace === r.namespace &&
+      previous.name === r.name &&
+      previous.key !== r.key
+    )
+      multiKey.add(`${r.kind}/${r.namespace}/${r.name}`);
+    previous = r;
+  }
+  return multiKey;
+}
+
 function* cellsOfEvery(rows: Iterable<CertRow>, cells: (r: CertRow) => string[]): Generator<string[]> {
   for (const r of rows) yield cells(r);
 }
@@ -100,20 +121,7 @@ const ROWS_PER_CHUNK = 200;
 export function* certsTextChunks(report: CertsReport, p: Palette): Generator<string> {
   if (report.certificates.length === 0) return;
   const all = report.namespace === null;
-  // Rows are in order, so an object's rows are together: only objects with several keys are kept.
-  const multiKey = new Set<string>();
-  let previous: CertRow | undefined;
-  for (const r of report.certificates) {
-    if (
-      previous &&
-      previous.kind === r.kind &&
-      previous.namespace === r.namespace &&
-      previous.name === r.name &&
-      previous.key !== r.key
-    )
-      multiKey.add(`${r.kind}/${r.namespace}/${r.name}`);
-    previous = r;
-  }
+  const multiKey = multiKeyObjects(report.certificates);
   const header = [
     ...(all ? ['NAMESPACE'] : []),
     'NAME',

@@ -69,9 +69,12 @@ test('offline: the mark is the must-gather time, in every renderer, whatever lab
       out.markdown!,
       /\nMarks: must-gather time 2021-09-14T14:43:46Z; worker-0 clock 2019-01-01T00:00:00Z\n/,
     );
+    // The SVG markers and their legend.
+    assert.match(out.html!, /data-at="2021-09-14T14:43:46Z" data-letter="M" data-label="must-gather time"/);
+    assert.match(out.html!, /data-at="2019-01-01T00:00:00Z" data-letter="A" data-label="worker-0 clock"/);
     assert.match(
       out.html!,
-      /<p>Marks: must-gather time 2021-09-14T14:43:46Z; worker-0 clock 2019-01-01T00:00:00Z<\/p>/,
+      /<strong>M<\/strong> = must-gather time: <time datetime="2021-09-14T14:43:46Z">2021-09-14T14:43:46Z<\/time>/,
     );
     for (const [name, text] of Object.entries(out)) assert.doesNotMatch(text, /\bnow\b/i, name);
   }
@@ -81,7 +84,8 @@ test('live: the mark is now', () => {
   const out = renderAll(report('live'));
   assert.match(out.text!, /\n {2}N = now \(2021-09-14T14:43:46Z\), A = worker-0 clock/);
   assert.match(out.markdown!, /\nMarks: now 2021-09-14T14:43:46Z; worker-0 clock/);
-  assert.match(out.html!, /<p>Marks: now 2021-09-14T14:43:46Z; worker-0 clock/);
+  assert.match(out.html!, /data-at="2021-09-14T14:43:46Z" data-letter="N" data-label="now"/);
+  assert.match(out.html!, /<strong>A<\/strong> = worker-0 clock: <time datetime="2019-01-01T00:00:00Z">/);
 });
 
 test('host clock letters skip the reference letters', () => {
