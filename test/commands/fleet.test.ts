@@ -224,7 +224,7 @@ describe('fleet outputs', () => {
     assert.match(html, /^<!DOCTYPE html>\n<html lang="en">/);
     assert.match(html, /<\/html>\n$/);
     assert.doesNotMatch(html, /<script|<link|\ssrc=|\shref=|@import|url\(/i, 'nothing fetched, nothing run');
-    assert.equal(html.match(/<tr><td>sim-/g)?.length, 4);
+    assert.equal(html.match(/<tr data-context="sim-/g)?.length, 4);
     // The API's message quotes "version": escaped, never raw inside the page.
     assert.match(html, /clusterversions\.config\.openshift\.io &quot;version&quot; is forbidden/);
     assert.doesNotMatch(html, /"version" is forbidden/);

@@ -63,8 +63,15 @@ test('html: every value escaped, one page', () => {
   assert.ok(!html.includes('<img'), html);
   assert.ok(html.includes('&lt;img src=x onerror=&quot;alert(&apos;x&apos;)&quot;&gt;'));
   assert.equal(html.match(/<html/g)?.length, 1);
-  assert.match(html, /<td>4 w0,w1,w2,\.\.\.<\/td>/);
-  assert.match(html, /<td>expired 3d ago<\/td>/);
+  assert.match(html, /<td data-label="Failing">4 w0,w1,w2,\.\.\.<\/td>/);
+  assert.match(html, /<td data-label="MCS cert">expired 3d ago<\/td>/);
+  // The verdict in words with its symbol, never colour alone; the one problem cluster named first.
+  assert.match(
+    html,
+    /<span class="badge tone-fail"><span class="sym" aria-hidden="true">\u2717<\/span> problem<\/span>/,
+  );
+  assert.match(html, /<dd data-role="problem">&lt;img src=x/);
+  assert.match(html, /<dd data-role="not-judged">b<\/dd>/);
 });
 
 test('markdown: a cell never breaks the table', () => {
