@@ -298,7 +298,9 @@ export class LiveSource implements ClusterSource {
     const key = JSON.stringify(tls);
     if (key !== this.agentKey) {
       // The previous agent's requests under way finish on their sockets; close() ends them all.
-      this.agent = new https.Agent({ keepAlive: true, maxSockets: 8, ...tls });
+      // No cap on sockets: watches and followed logs each hold one for minutes, and a request
+      // queued behind them would wait for as long (the exporter holds 16 watches and 3 logs).
+      this.agent = new https.Agent({ keepAlive: true, maxFreeSockets: 16, ...tls });
       this.agents.push(this.agent);
       this.agentKey = key;
     }
