@@ -152,14 +152,18 @@ describe('fleet: three clusters federated into a global Prometheus with the ship
       const r = await g.query('count by (cluster) (mcs_doctor_build_info)');
       return r.length === CLUSTERS.length ? r : undefined;
     });
-    // The federation jobs add only their own up and scrape_* series; nothing else came along.
+    // The federation jobs add only their own up and scrape_* series, and the global Prometheus's
+    // own rules their ALERTS once a fleet alert is pending; nothing else came along.
     const others = await g.query(
-      'group by (__name__) ({__name__=~".+", __name__!~"mcs_doctor_.+|up|scrape_.+"})',
+      'group by (__name__) ({__name__=~".+", __name__!~"mcs_doctor_.+|up|scrape_.+|ALERTS|ALERTS_FOR_STATE"})',
     );
     assert.deepEqual(
       others.map((s) => s.metric['__name__']),
       [],
     );
+    const alerts = await g.query('group by (alertname) ({__name__=~"ALERTS|ALERTS_FOR_STATE"})');
+    for (const a of alerts)
+      assert.match(a.metric['alertname'] ?? '', /^McsFleet/, 'only the fleet rules alert here');
     assert.deepEqual(await g.query(`count(${RUNTIME})`), [], 'no runtime or process series');
     const unlabelled = await g.query('count({__name__=~"mcs_doctor_.+", cluster=""})');
     assert.deepEqual(unlabelled, [], 'every federated series has a cluster label');
