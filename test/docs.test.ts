@@ -12,6 +12,7 @@ import { Command, type Option } from 'commander';
 import { CAUSE_MODULES } from '../src/causes/index.js';
 import { buildProgram } from '../src/cli/run.js';
 import { withClusterFlags } from '../src/commands/flags.js';
+import { headings, markdownAnchors as anchors, proseLines } from './helpers/markdown.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const DOCS = join(ROOT, 'docs');
@@ -48,56 +49,6 @@ function markdownFiles(dir: string): string[] {
       if (statSync(path).isDirectory()) return markdownFiles(path);
       return name.endsWith('.md') ? [path] : [];
     });
-}
-
-/** The text outside fenced code blocks, line by line (a fence's lines become empty). */
-function proseLines(text: string): string[] {
-  let fence: string | null = null;
-  return text.split('\n').map((line) => {
-    const m = /^\s*(`{3,}|~{3,})/.exec(line);
-    if (m) {
-      if (fence === null) fence = m[1]![0]!;
-      else if (m[1]![0] === fence) fence = null;
-      return '';
-    }
-    return fence === null ? line : '';
-  });
-}
-
-interface Heading {
-  level: number;
-  text: string;
-  line: number;
-}
-
-function headings(text: string): Heading[] {
-  const out: Heading[] = [];
-  proseLines(text).forEach((line, i) => {
-    const m = /^(#{1,6})\s+(.*?)\s*#*\s*$/.exec(line);
-    if (m) out.push({ level: m[1]!.length, text: m[2]!, line: i });
-  });
-  return out;
-}
-
-/** GitHub's anchor for a heading: its text without markup, lower-cased, punctuation dropped, spaces as hyphens. */
-function slug(heading: string): string {
-  return heading
-    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N} _-]/gu, '')
-    .replace(/ /g, '-');
-}
-
-function anchors(text: string): Set<string> {
-  const seen = new Map<string, number>();
-  const out = new Set<string>();
-  for (const h of headings(text)) {
-    const base = slug(h.text);
-    const n = seen.get(base) ?? 0;
-    seen.set(base, n + 1);
-    out.add(n === 0 ? base : `${base}-${n}`);
-  }
-  return out;
 }
 
 /** Every `[text](target)` outside code: the target as written. */

@@ -16,27 +16,12 @@ import YAML from 'yaml';
 import { CAUSE_MODULES } from '../../src/causes/index.js';
 import { ALL_METRICS } from '../../src/exporter/metrics.js';
 import { ROOT, RUNBOOK_BASE, ruleGroups, type Rule } from '../helpers/exporter.js';
+import { anchorsOf } from '../helpers/markdown.js';
 
 const PROMTEST = join(ROOT, 'test', 'exporter', 'alerts.promtest.yaml');
 const run = promisify(execFile);
 
 const alerts = (): Rule[] => ruleGroups().groups.flatMap((g) => g.rules.filter((r) => r.alert));
-
-/** GitHub's anchors of a markdown page: its headings, lower-cased, punctuation dropped. */
-function anchorsOf(path: string): Set<string> {
-  return new Set(
-    readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((l) => /^#{1,6} /.test(l))
-      .map((l) =>
-        l
-          .replace(/^#+ /, '')
-          .toLowerCase()
-          .replace(/[^\p{L}\p{N} _-]/gu, '')
-          .replace(/ /g, '-'),
-      ),
-  );
-}
 
 describe('PrometheusRule: promtool', () => {
   let dir: string;

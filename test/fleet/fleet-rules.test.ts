@@ -24,6 +24,7 @@ import { promisify } from 'node:util';
 import YAML from 'yaml';
 import { ALL_METRICS } from '../../src/exporter/metrics.js';
 import { ROOT, RUNBOOK_BASE, type Rule } from '../helpers/exporter.js';
+import { anchorsOf } from '../helpers/markdown.js';
 
 const FLEET = join(ROOT, 'manifests', 'fleet', 'prometheus');
 const PROMTEST = join(ROOT, 'test', 'fleet', 'fleet-alerts.promtest.yaml');
@@ -33,21 +34,6 @@ const rules = (): Rule[] =>
   (
     YAML.parse(readFileSync(join(FLEET, 'rules.yaml'), 'utf8')) as { groups: Array<{ rules: Rule[] }> }
   ).groups.flatMap((g) => g.rules);
-
-function anchorsOf(path: string): Set<string> {
-  return new Set(
-    readFileSync(path, 'utf8')
-      .split('\n')
-      .filter((l) => /^#{1,6} /.test(l))
-      .map((l) =>
-        l
-          .replace(/^#+ /, '')
-          .toLowerCase()
-          .replace(/[^\p{L}\p{N} _-]/gu, '')
-          .replace(/ /g, '-'),
-      ),
-  );
-}
 
 describe('fleet rules and global Prometheus configuration: promtool', () => {
   let dir: string;
