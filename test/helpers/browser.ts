@@ -7,6 +7,7 @@
  * skipped only when MCS_DOCTOR_NO_BROWSER=1 says so.
  */
 import { existsSync } from 'node:fs';
+import { after, before } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
 export const CHROMIUM = process.env['MCS_DOCTOR_CHROMIUM'] ?? '/usr/bin/chromium';
@@ -22,6 +23,28 @@ export async function launchBrowser(): Promise<Browser> {
       `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium), or set MCS_DOCTOR_NO_BROWSER=1 to skip the browser tests`,
     );
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox'] });
+}
+
+/**
+ * One Chromium for the test file that calls this at its top level: launched before its tests,
+ * closed after them; not launched at all when the browser tests are skipped.
+ */
+export function browserForFile(): { skip: string | false; browser(): Browser } {
+  const skip = browserSkip();
+  let browser: Browser | undefined;
+  before(async () => {
+    if (!skip) browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+  return {
+    skip,
+    browser() {
+      if (!browser) throw new Error('the browser was not launched');
+      return browser;
+    },
+  };
 }
 
 export interface OpenedReport {

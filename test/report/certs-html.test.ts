@@ -5,22 +5,14 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import type { CertRow, CertsReport } from '../../src/core/certs.js';
 import { certsHtmlChunks } from '../../src/report/certs-html.js';
-import { browserSkip, horizontalOverflow, launchBrowser, openReport, seen } from '../helpers/browser.js';
+import { browserForFile, horizontalOverflow, openReport, seen } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 
 const REAL_MUST_GATHER = join('..', 'shared', 'data', 'must-gather', 'must-gather-metal.tar.xz');
-const skip = browserSkip();
-let browser: Browser;
-before(async () => {
-  if (!skip) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const { skip, browser } = browserForFile();
 
 describe('certs -o html in Chromium', { skip }, () => {
   test('the real must-gather: every certificate a row, the counts first', async () => {
@@ -31,7 +23,7 @@ describe('certs -o html in Chromium', { skip }, () => {
     ]);
     assert.equal(html.code, 0, html.stderr);
     const data = JSON.parse(json.stdout) as { certificates: CertRow[]; summary: CertsReport['summary'] };
-    const o = await openReport(browser, html.stdout, { width: 1280, height: 900 });
+    const o = await openReport(browser(), html.stdout, { width: 1280, height: 900 });
     try {
       assert.deepEqual(o.requests, []);
       assert.deepEqual(o.errors, []);

@@ -9,16 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { startSimCluster } from '../../src/sim/cluster.js';
 import { listScenarios, type ScenarioDef } from '../../src/sim/scenarios/index.js';
 import { waitForHostOutcome } from '../../src/sim/settle.js';
 import {
-  browserSkip,
+  browserForFile,
   expectedX,
   horizontalOverflow,
-  launchBrowser,
   openReport,
   seen,
   seenAll,
@@ -33,14 +32,7 @@ const REAL_MUST_GATHER = join('..', 'shared', 'data', 'must-gather', 'must-gathe
 const FIRST_SCREEN = { width: 1280, height: 900 };
 const VERDICT_OF_EXIT: Record<number, string> = { 0: 'HEALTHY', 1: 'PROBLEM', 4: 'INCONCLUSIVE' };
 
-const skip = browserSkip();
-let browser: Browser;
-before(async () => {
-  if (!skip) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const { skip, browser } = browserForFile();
 
 /** Nothing requested, nothing failed, one h1 and sections under h2s. */
 async function assertCleanPage(o: OpenedReport): Promise<void> {
@@ -154,7 +146,7 @@ describe('diagnose -o html in Chromium, every scenario', { skip, concurrency: 3 
     test(scenario.name, async () => {
       const r = await diagnoseHtml(scenario);
       assert.match(r.html, /^<!DOCTYPE html>/);
-      const o = await openReport(browser, r.html, FIRST_SCREEN);
+      const o = await openReport(browser(), r.html, FIRST_SCREEN);
       try {
         await assertCleanPage(o);
         const { page } = o;
@@ -241,7 +233,7 @@ describe('diagnose --must-gather -o html in Chromium (the real OCP 4.9 must-gath
   test('the must-gather time is marked on the timeline at its date', async () => {
     const r = await runCli(['diagnose', '--must-gather', REAL_MUST_GATHER, '-o', 'html']);
     assert.ok(r.code === 0 || r.code === 4, r.stderr);
-    const o = await openReport(browser, r.stdout, FIRST_SCREEN);
+    const o = await openReport(browser(), r.stdout, FIRST_SCREEN);
     try {
       await assertCleanPage(o);
       await onFirstScreen(o.page, '[data-role="verdict"]');

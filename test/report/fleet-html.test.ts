@@ -5,11 +5,10 @@
  * symbol, and at 640 px (200% zoom) and printed the page never scrolls sideways.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { summarise, type FleetReport, type FleetRow, type FleetVerdict } from '../../src/core/fleet.js';
 import { renderFleetHtml } from '../../src/report/fleet-html.js';
-import { browserSkip, horizontalOverflow, launchBrowser, openReport, seenAll } from '../helpers/browser.js';
+import { browserForFile, horizontalOverflow, openReport, seenAll } from '../helpers/browser.js';
 
 function row(context: string, verdict: FleetVerdict, over: Partial<FleetRow> = {}): FleetRow {
   return {
@@ -53,15 +52,11 @@ const report: FleetReport = {
   exitCode: 1,
 };
 
-describe('fleet -o html in Chromium', { skip: browserSkip() }, () => {
-  let browser: Browser;
-  before(async () => {
-    browser = await launchBrowser();
-  });
-  after(async () => browser?.close());
+const { skip, browser } = browserForFile();
 
+describe('fleet -o html in Chromium', { skip }, () => {
   test('the first screen: the verdict, the problem cluster, those not judged; nothing fetched, no error', async () => {
-    const opened = await openReport(browser, renderFleetHtml(report));
+    const opened = await openReport(browser(), renderFleetHtml(report));
     try {
       const { page } = opened;
       const firstScreen = async (role: string): Promise<string> => {
@@ -97,7 +92,7 @@ describe('fleet -o html in Chromium', { skip: browserSkip() }, () => {
     ['in the dark scheme at 640 px', { width: 640, colorScheme: 'dark' as const }],
   ] as const) {
     test(`${what}: no sideways scroll, every row still there`, async () => {
-      const opened = await openReport(browser, renderFleetHtml(report), options);
+      const opened = await openReport(browser(), renderFleetHtml(report), options);
       try {
         const { page } = opened;
         const { scrollWidth: scroll, clientWidth: client } = await horizontalOverflow(page);
@@ -111,7 +106,7 @@ describe('fleet -o html in Chromium', { skip: browserSkip() }, () => {
   }
 
   test('printed: nothing wider than the paper', async () => {
-    const opened = await openReport(browser, renderFleetHtml(report), { width: 794 });
+    const opened = await openReport(browser(), renderFleetHtml(report), { width: 794 });
     try {
       const { page } = opened;
       await page.emulateMedia({ media: 'print' });

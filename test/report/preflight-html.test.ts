@@ -4,27 +4,12 @@
  * and the first screen shows the verdict, the host and the line its console will show, whole.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, test } from 'node:test';
 import { startSimCluster } from '../../src/sim/cluster.js';
-import {
-  browserSkip,
-  horizontalOverflow,
-  launchBrowser,
-  openReport,
-  seen,
-  seenAll,
-} from '../helpers/browser.js';
+import { browserForFile, horizontalOverflow, openReport, seen, seenAll } from '../helpers/browser.js';
 import { runCli } from '../helpers/cli.js';
 
-const skip = browserSkip();
-let browser: Browser;
-before(async () => {
-  if (!skip) browser = await launchBrowser();
-});
-after(async () => {
-  await browser?.close();
-});
+const { skip, browser } = browserForFile();
 
 describe('preflight -o html in Chromium', { skip }, () => {
   test('latent-bmc-clock: the waiting host, the line its Ignition will log, on the first screen', async () => {
@@ -39,7 +24,7 @@ describe('preflight -o html in Chromium', { skip }, () => {
       await cluster.close();
     }
     assert.match(html, /^<!DOCTYPE html>/);
-    const o = await openReport(browser, html, { width: 1280, height: 900 });
+    const o = await openReport(browser(), html, { width: 1280, height: 900 });
     try {
       assert.deepEqual(o.requests, []);
       assert.deepEqual(o.errors, []);
