@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import { BmcBackoff } from '../../src/exporter/bmc-backoff.js';
 import { parseBmcAddress } from '../../src/metal3/bmc-address.js';
-import { issueCertificate } from '../../src/pki/issue.js';
+import { bmcTls } from '../sim/redfish/helpers.js';
 import { readBmcClock } from '../../src/probes/redfish.js';
 
 describe('BMC reads through the shared agent', () => {
@@ -21,15 +21,8 @@ describe('BMC reads through the shared agent', () => {
   const requests: string[] = [];
 
   before(async () => {
-    const now = Date.now();
-    const cert = await issueCertificate({
-      subject: 'CN=bmc.test',
-      keyAlgorithm: 'ecdsa-p256',
-      notBefore: new Date(now - 3_600_000),
-      notAfter: new Date(now + 86_400_000),
-      ipAddresses: ['127.0.0.1'],
-    });
-    server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+    const tls = await bmcTls();
+    server = createServer({ cert: tls.certPem, key: tls.keyPem }, (req, res) => {
       requests.push(req.url ?? '');
       const body =
         req.url === '/redfish/v1/Systems/1'
