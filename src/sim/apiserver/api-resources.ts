@@ -460,6 +460,20 @@ function checkApplyRequest(r: ResourceRequest, t: ResourceType, body: unknown): 
   }
 }
 
+/** The RBAC verb of a resource request (k8s.io/apiserver's RequestInfoFactory); undefined for a method it has none for. */
+export function requestVerb(method: string, url: URL, route: ResourceRoute): string | undefined {
+  if (method === 'GET' || method === 'HEAD') {
+    if (route.name) return 'get';
+    const watch = url.searchParams.get('watch');
+    return watch === 'true' || watch === '1' ? 'watch' : 'list';
+  }
+  if (method === 'POST') return 'create';
+  if (method === 'PUT') return 'update';
+  if (method === 'PATCH') return 'patch';
+  if (method === 'DELETE') return route.name ? 'delete' : 'deletecollection';
+  return undefined;
+}
+
 export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
   const { req, route, store, identity, url } = r;
   if (route.extra) throw resourceNotFound();
@@ -467,25 +481,7 @@ export async function handleResourceRequest(r: ResourceRequest): Promise<void> {
   if (t.namespaced === false && route.namespace !== undefined) throw resourceNotFound();
   const sub = route.subresource;
   if (sub !== undefined && !t.subresources.includes(sub)) throw resourceNotFound();
-  const method = req.method ?? 'GET';
-  const verb =
-    method === 'GET' || method === 'HEAD'
-      ? route.name
-        ? 'get'
-        : url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1'
-          ? 'watch'
-          : 'list'
-      : method === 'POST'
-        ? 'create'
-        : method === 'PUT'
-          ? 'update'
-          : method === 'PATCH'
-            ? 'patch'
-            : method === 'DELETE'
-              ? route.name
-                ? 'delete'
-                : 'deletecollection'
-              : undefined;
+  const verb = requestVerb(req.method ?? 'GET', url, route);
   if (!verb) throw methodNotAllowed();
   authorize(identity, { verb, type: t, namespace: route.namespace, name: route.name, subresource: sub });
 

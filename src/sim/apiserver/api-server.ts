@@ -14,7 +14,7 @@ import type { LogBook } from '../linelog.js';
 import { ACCESS_REVIEW_PATH, handleAccessReview } from './access-review.js';
 import { authenticate, type ApiTokens, type Identity } from './auth.js';
 import { apiGroupDocument, apiGroupList, apiResourceList, apiVersions } from './api-discovery.js';
-import { handleResourceRequest, type ResourceRoute } from './api-resources.js';
+import { handleResourceRequest, requestVerb, type ResourceRoute } from './api-resources.js';
 import { injectedEtcdError, type ApiFaults } from './faults.js';
 import { openApiDocument, openApiRoot } from './openapi.js';
 import { ApiError, resourceNotFound, sendError, sendJson } from './status.js';
@@ -45,23 +45,8 @@ export interface ApiStats {
 
 /** The RBAC attributes of a resource request (k8s.io/apiserver's RequestInfoFactory), as one key. */
 function accessKey(user: string, method: string, url: URL, route: ResourceRoute): string {
-  const collection = route.name === undefined;
-  const verb =
-    method === 'GET' || method === 'HEAD'
-      ? collection
-        ? url.searchParams.get('watch') === 'true' || url.searchParams.get('watch') === '1'
-          ? 'watch'
-          : 'list'
-        : 'get'
-      : method === 'POST'
-        ? 'create'
-        : method === 'PUT'
-          ? 'update'
-          : method === 'PATCH'
-            ? 'patch'
-            : collection
-              ? 'deletecollection'
-              : 'delete';
+  // A method the apiserver has no verb for is refused (405) before RBAC; counted under its own name.
+  const verb = requestVerb(method, url, route) ?? method.toLowerCase();
   const resource = route.subresource ? `${route.plural}/${route.subresource}` : route.plural;
   return [user, verb, route.group, resource, route.namespace ?? ''].join('|');
 }
