@@ -26,7 +26,6 @@ export type FromCollector =
   | { type: 'fatal'; error: ErrorData }
   | { type: 'log'; line: string }
   | { type: 'stats'; stats: ApiStats }
-  | { type: 'collection'; published: Published }
-  | { type: 'stopped' };
+  | { type: 'collection'; published: Published };
 
 export type ToCollector = { type: 'start' } | { type: 'stop' };

@@ -67,10 +67,8 @@ async function main(): Promise<void> {
       );
     } else if (m.type === 'stop') {
       clearInterval(statsTimer);
-      void (collector?.stop() ?? source.close()).finally(() => {
-        post({ type: 'stopped' });
-        port.close();
-      });
+      // Closing the port lets the thread end, which the main thread waits for.
+      void (collector?.stop() ?? source.close()).finally(() => port.close());
     }
   });
 }

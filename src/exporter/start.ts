@@ -107,9 +107,16 @@ async function startInWorker(entry: URL, options: ExporterOptions): Promise<Runn
   let stopping = false;
   let onFailed: (err: Error) => void = () => {};
   const failed = new Promise<Error>((resolve) => (onFailed = resolve));
-  const stopped = new Promise<void>((resolve) => {
+  const exited = new Promise<void>((resolve) => {
     worker.once('exit', () => resolve());
   });
+  /** Asks the worker to close its watches and end; terminates it if it has not within the grace time. */
+  const stopWorker = async (): Promise<void> => {
+    stopping = true;
+    send({ type: 'stop' });
+    await Promise.race([exited, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
+    await worker.terminate();
+  };
 
   const opened = new Promise<string>((resolve, reject) => {
     worker.on('message', (m: FromCollector) => {
@@ -135,10 +142,7 @@ async function startInWorker(entry: URL, options: ExporterOptions): Promise<Runn
     location = await opened;
     server = await startMetricsServer(options.listen, () => stats);
   } catch (err) {
-    stopping = true;
-    send({ type: 'stop' });
-    await Promise.race([stopped, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
-    await worker.terminate();
+    await stopWorker();
     throw err;
   }
   send({ type: 'start' });
@@ -152,9 +156,7 @@ async function startInWorker(entry: URL, options: ExporterOptions): Promise<Runn
     async stop() {
       stopping = true;
       await running.close();
-      send({ type: 'stop' });
-      await Promise.race([stopped, new Promise((r) => setTimeout(r, STOP_GRACE_MS).unref())]);
-      await worker.terminate();
+      await stopWorker();
     },
   };
 }
