@@ -226,11 +226,6 @@ function json(body: Buffer): Record<string, unknown> {
   }
 }
 
-function statusText(body: Buffer): string {
-  const m = json(body)['message'];
-  return typeof m === 'string' ? m : body.toString('utf8').slice(0, 200).trim();
-}
-
 /** What a row is before the command has said anything. */
 function emptyRow(t: FleetTarget): FleetRow {
   return {
@@ -263,7 +258,7 @@ class NotJudged extends Error {
 
 /** ClusterVersion: who the cluster is, and whether it answers and lets us read at all. */
 async function identify(source: LiveSource, row: FleetRow): Promise<void> {
-  const { TransportError } = await import('../sources/live.js');
+  const { TransportError, statusMessage } = await import('../sources/live.js');
   let answer;
   try {
     answer = await source.send({
@@ -283,7 +278,9 @@ async function identify(source: LiveSource, row: FleetRow): Promise<void> {
     );
   }
   if (answer.status === 403) {
-    throw new NotJudged('forbidden', ExitCode.inconclusive, `forbidden: ${statusText(answer.body)}`);
+    // The API's own words: its Status message, else the start of what it answered.
+    const why = statusMessage(answer.body) || answer.body.toString('utf8').slice(0, 200).trim();
+    throw new NotJudged('forbidden', ExitCode.inconclusive, `forbidden: ${why}`);
   }
   if (answer.status !== 200) return;
   const history =
