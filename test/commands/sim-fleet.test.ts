@@ -5,14 +5,14 @@
  * a clean stop on SIGTERM.
  */
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse } from 'yaml';
 import type { FleetReport } from '../../src/core/fleet.js';
-import { CLI_PATH, runCli } from '../helpers/cli.js';
+import { runCli, startSimCli } from '../helpers/cli.js';
 import { KUBECTL } from '../helpers/fix.js';
 
 test('sim start --clusters with bad flags: a clear error and exit 2', async () => {
@@ -37,37 +37,13 @@ describe('sim start --clusters 3, then fleet over its directory of kubeconfigs',
   const kubeconfig = join(dir, 'fleet.kubeconfig');
   const kubeconfigs = join(dir, 'kubeconfigs');
   let child: ChildProcess;
-  let stdout = '';
+  let stdout: () => string;
 
   before(async () => {
-    child = spawn(
-      process.execPath,
-      [
-        CLI_PATH,
-        'sim',
-        'start',
-        '--clusters',
-        '3',
-        '--speed',
-        '300',
-        '--kubeconfig-out',
-        kubeconfig,
-        '--kubeconfig-dir',
-        kubeconfigs,
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not ready: ${stdout}`)), 150_000);
-      child.stdout?.on('data', () => {
-        if (stdout.includes('Ready.')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.on('exit', (code) => reject(new Error(`sim start exited ${code}: ${stdout}`)));
-    });
+    ({ child, stdout } = await startSimCli(
+      ['--clusters', '3', '--speed', '300', '--kubeconfig-out', kubeconfig, '--kubeconfig-dir', kubeconfigs],
+      150_000,
+    ));
   });
   after(() => {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -76,11 +52,11 @@ describe('sim start --clusters 3, then fleet over its directory of kubeconfigs',
 
   test('it prints each context and what it will show; 0600 kubeconfigs, one context each in the directory', () => {
     assert.match(
-      stdout,
+      stdout(),
       /^sim-1-healthy-4\.12\s+https:\/\/127\.\d+\.0\.5:6443\s+healthy, exporter installed$/m,
     );
-    assert.match(stdout, /^sim-2-forbidden\s+https:\/\/127\.\d+\.0\.5:6443\s+forbidden/m);
-    assert.match(stdout, /^sim-3-unreachable\s+https:\/\/127\.255\.0\.5:6443\s+unreachable/m);
+    assert.match(stdout(), /^sim-2-forbidden\s+https:\/\/127\.\d+\.0\.5:6443\s+forbidden/m);
+    assert.match(stdout(), /^sim-3-unreachable\s+https:\/\/127\.255\.0\.5:6443\s+unreachable/m);
     assert.equal(statSync(kubeconfig).mode & 0o777, 0o600);
     const merged = parse(readFileSync(kubeconfig, 'utf8')) as { contexts: { name: string }[] };
     assert.deepEqual(
@@ -163,6 +139,6 @@ describe('sim start --clusters 3, then fleet over its directory of kubeconfigs',
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
-    assert.match(stdout, /Stopping the simulated clusters\.\.\.\nStopped\.\n$/);
+    assert.match(stdout(), /Stopping the simulated clusters\.\.\.\nStopped\.\n$/);
   });
 });

@@ -5,11 +5,11 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CLI_PATH, runCli } from '../helpers/cli.js';
+import { runCli, startSimCli } from '../helpers/cli.js';
 
 const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.32';
 
@@ -94,37 +94,13 @@ describe(
     const dir = mkdtempSync(join(tmpdir(), 'mcs-doctor-sim-cli-'));
     const kubeconfig = join(dir, 'kubeconfig');
     let child: ChildProcess;
-    let stdout = '';
+    let stdout: () => string;
 
     before(async () => {
-      child = spawn(
-        process.execPath,
-        [
-          CLI_PATH,
-          'sim',
-          'start',
-          '--scenario',
-          'mcs-cert-expired',
-          '--speed',
-          '300',
-          '--kubeconfig-out',
-          kubeconfig,
-        ],
-        {
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`not ready: ${stdout}`)), 60_000);
-        child.stdout?.on('data', () => {
-          if (stdout.includes('Ready.')) {
-            clearTimeout(timer);
-            resolve();
-          }
-        });
-        child.on('exit', (code) => reject(new Error(`sim start exited ${code}: ${stdout}`)));
-      });
+      ({ child, stdout } = await startSimCli(
+        ['--scenario', 'mcs-cert-expired', '--speed', '300', '--kubeconfig-out', kubeconfig],
+        60_000,
+      ));
     });
     after(() => {
       if (child.exitCode === null) child.kill('SIGKILL');
@@ -132,8 +108,8 @@ describe(
     });
 
     test('it prints what it started and writes a 0600 kubeconfig with admin and read-only contexts', () => {
-      assert.match(stdout, /Kubernetes API\s+https:\/\/127\.\d+\.0\.5:6443/);
-      assert.match(stdout, /problem host\s+worker-0 \(expected cause: mcs-cert-expired\)/);
+      assert.match(stdout(), /Kubernetes API\s+https:\/\/127\.\d+\.0\.5:6443/);
+      assert.match(stdout(), /problem host\s+worker-0 \(expected cause: mcs-cert-expired\)/);
       assert.equal(statSync(kubeconfig).mode & 0o777, 0o600);
       const text = readFileSync(kubeconfig, 'utf8');
       assert.match(text, /name: admin/);
@@ -197,7 +173,7 @@ describe(
       child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
       assert.equal(code, 0);
-      assert.match(stdout, /temporary files removed/);
+      assert.match(stdout(), /temporary files removed/);
       const gone = await runCli([
         'sim',
         'console',

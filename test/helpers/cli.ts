@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
 
@@ -73,4 +73,33 @@ export function runCli(args: string[], options: CliOptions = {}): Promise<CliRes
     stdin: options.stdin,
     killAfterMs: options.killAfterMs ?? 60_000,
   });
+}
+
+export interface SimProcess {
+  child: ChildProcess;
+  /** Everything it has printed on stdout so far. */
+  stdout(): string;
+}
+
+/**
+ * `mcs-doctor sim start ARGS` from dist/, as a user runs it in a terminal: resolves once it prints
+ * `Ready.`; fails if it exits first or is not ready within `readyWithinMs`.
+ */
+export async function startSimCli(args: string[], readyWithinMs: number): Promise<SimProcess> {
+  const child = spawn(process.execPath, [CLI_PATH, 'sim', 'start', ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  child.stdout?.on('data', (c: Buffer) => (stdout += c.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not ready: ${stdout}`)), readyWithinMs);
+    child.stdout?.on('data', () => {
+      if (stdout.includes('Ready.')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`sim start exited ${code}: ${stdout}`)));
+  });
+  return { child, stdout: () => stdout };
 }
